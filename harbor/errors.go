@@ -102,6 +102,8 @@ type Error struct {
 	// "library/alpine"), so a caller can account for what failed.
 	Key string
 	Err error
+
+	retryAfter string
 }
 
 func (e *Error) Error() string {

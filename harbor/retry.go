@@ -1,0 +1,96 @@
+package harbor
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// retryableStatus are the statuses worth another try: the server was busy or
+// a proxy in front of it failed.
+var retryableStatus = map[int]bool{429: true, 502: true, 503: true, 504: true}
+
+// shouldRetry decides whether a failed attempt is tried again and after how
+// long. A 401 is never retried: Harbor locks the user for a while after a
+// wrong password. POST and PATCH are retried only when the server provably
+// did not process them (no connection, or 429).
+func (c *Client) shouldRetry(ctx context.Context, req *Request, err error, attempt int, deadline time.Time) (time.Duration, bool) {
+	if ctx.Err() != nil || attempt >= c.retry.MaxTries {
+		return 0, false
+	}
+	var he *Error
+	if !errors.As(err, &he) {
+		return 0, false
+	}
+	idempotent := req.Method != http.MethodPost && req.Method != http.MethodPatch
+	switch {
+	case he.StatusCode != 0 && he.Type != TypeTransportError && he.Type != TypeTimeoutError:
+		if !retryableStatus[he.StatusCode] || (!idempotent && he.StatusCode != 429) {
+			return 0, false
+		}
+	case he.Type == TypeConnectError:
+	case he.Type == TypeTimeoutError, he.Type == TypeTransportError:
+		if !idempotent {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	wait := backoff(c.retry.BaseDelay, c.retry.MaxDelay, attempt)
+	if ra, ok := parseRetryAfter(he.retryAfter, time.Now()); ok {
+		wait = ra
+	}
+	if time.Now().Add(wait).After(deadline) {
+		return 0, false
+	}
+	return wait, true
+}
+
+// backoff is exponential backoff with full jitter: a uniform draw from
+// [0, min(max, base*2^(attempt-1))].
+func backoff(base, max time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return time.Duration(rand.Int64N(int64(d) + 1))
+}
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// isConnectError reports failures before the request reached the server.
+func isConnectError(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED)
+}
