@@ -145,4 +145,3 @@ func CheckWrite(L *lua.LState, path string) error {
 	}
 	return s.sandbox.allows(path)
 }
-
