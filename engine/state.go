@@ -114,16 +114,17 @@ func newState(ctx context.Context, opts Options, script, dir string) (L *lua.LSt
 		s.stderr = os.Stderr
 	}
 	sessions.Store(L.G, s)
-	closeFn = func() {
-		sessions.Delete(L.G)
-		L.Close()
+	state := L
+	closeState := func() {
+		sessions.Delete(state.G)
+		state.Close()
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = &ScriptError{Message: fmt.Sprintf("setting up the Lua state failed: %v", r)}
 		}
 		if err != nil {
-			closeFn()
+			closeState()
 			L, closeFn = nil, nil
 		}
 	}()
@@ -153,7 +154,7 @@ func newState(ctx context.Context, opts Options, script, dir string) (L *lua.LSt
 			return nil, nil, fmt.Errorf("setting up modules: %w", err)
 		}
 	}
-	return L, closeFn, nil
+	return L, closeState, nil
 }
 
 func setPackagePath(L *lua.LState, dir string) {
