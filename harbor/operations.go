@@ -484,3 +484,17 @@ func article(typ string) string {
 	}
 	return "a " + typ
 }
+
+// BuildOperationRequest looks an operation up by name (see LookupOperation)
+// and builds its request; an unknown name is a ValueError.
+func BuildOperationRequest(name string, params map[string]any) (*Operation, *Request, error) {
+	op, ok := LookupOperation(name)
+	if !ok {
+		return nil, nil, ValueErrorf("unknown operation %q", name)
+	}
+	req, err := op.BuildRequest(params)
+	if err != nil {
+		return op, nil, err
+	}
+	return op, req, nil
+}
