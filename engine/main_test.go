@@ -48,3 +48,5 @@ func scriptError(t *testing.T, err error) *ScriptError {
 	}
 	return se
 }
+
+func errNotExist() error { return os.ErrNotExist }

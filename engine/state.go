@@ -148,6 +148,7 @@ func newState(ctx context.Context, opts Options, script, dir string) (L *lua.LSt
 	}
 	installOutput(L, s)
 	installExit(L)
+	installErrorFunc(L)
 	L.SetContext(ctx)
 	if opts.Setup != nil {
 		if err := opts.Setup(L); err != nil {
