@@ -31,7 +31,7 @@ func listing(n int) []any {
 				"layers": layers},
 			"scan_overview": map[string]any{"application/vnd.security.vulnerability.report; version=1.1": map[string]any{
 				"report_id": "5f0c", "scan_status": "Success", "severity": "High", "duration": float64(3),
-				"summary": map[string]any{"total": float64(12), "fixable": float64(8), "summary": map[string]any{"High": float64(2), "Medium": float64(10)}},
+				"summary":    map[string]any{"total": float64(12), "fixable": float64(8), "summary": map[string]any{"High": float64(2), "Medium": float64(10)}},
 				"start_time": "2026-11-28T08:10:20.915Z", "end_time": "2026-11-28T08:10:23.915Z", "scanner": map[string]any{"name": "Trivy", "vendor": "Aqua Security", "version": "v0.56.1"}}},
 			"addition_links": map[string]any{"build_history": map[string]any{"absolute": false, "href": "/api/v2.0/projects/library/repositories/alpine/artifacts/sha256:abc/additions/build_history"}},
 		}
