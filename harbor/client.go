@@ -361,6 +361,9 @@ func transportError(parent, attemptCtx context.Context, info *RequestInfo, err e
 	if errors.As(err, &ue) {
 		msg = ue.Err.Error()
 	}
+	if isTLSFailure(err) {
+		return &Error{Type: TypeConnectError, Request: info, Message: msg, Err: err, permanent: true}
+	}
 	if isConnectError(err) {
 		return &Error{Type: TypeConnectError, Request: info, Message: msg, Err: err}
 	}

@@ -104,6 +104,9 @@ type Error struct {
 	Err error
 
 	retryAfter string
+	// permanent marks a transport failure that another try cannot cure,
+	// such as a certificate that fails verification.
+	permanent bool
 }
 
 func (e *Error) Error() string {

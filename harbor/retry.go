@@ -2,6 +2,8 @@ package harbor
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"math/rand/v2"
 	"net"
@@ -24,7 +26,7 @@ func (c *Client) shouldRetry(ctx context.Context, req *Request, err error, attem
 		return 0, false
 	}
 	var he *Error
-	if !errors.As(err, &he) {
+	if !errors.As(err, &he) || he.permanent {
 		return 0, false
 	}
 	idempotent := req.Method != http.MethodPost && req.Method != http.MethodPatch
@@ -80,6 +82,20 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// isTLSFailure reports a handshake that failed on the certificate or on a
+// peer that does not speak TLS: the next try would fail the same way.
+func isTLSFailure(err error) bool {
+	var (
+		verr *tls.CertificateVerificationError
+		uerr x509.UnknownAuthorityError
+		herr x509.HostnameError
+		ierr x509.CertificateInvalidError
+		rerr tls.RecordHeaderError
+	)
+	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) ||
+		errors.As(err, &ierr) || errors.As(err, &rerr)
 }
 
 // isConnectError reports failures before the request reached the server.
