@@ -43,6 +43,14 @@ func ParseSeverity(s string) (Severity, error) {
 	return 0, harbor.ValueErrorf("severity %q is not one of %s", s, strings.Join(severityNames[:], ", "))
 }
 
+// parseSeverityArg is ParseSeverity with the error naming the method.
+func parseSeverityArg(method, s string) (Severity, error) {
+	if sev, ok := lookupSeverity(s); ok {
+		return sev, nil
+	}
+	return 0, harbor.ValueErrorf("%s: severity %q is not one of %s", method, s, strings.Join(severityNames[:], ", "))
+}
+
 func lookupSeverity(s string) (Severity, bool) {
 	t := strings.TrimSpace(s)
 	for i, name := range severityNames {
