@@ -217,4 +217,3 @@ func split(L *lua.LState, fn string, re *regexp.Regexp, base int) int {
 	L.Push(out)
 	return 1
 }
-
