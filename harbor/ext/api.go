@@ -1,0 +1,469 @@
+package ext
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/harborscript/harborscript/harbor"
+)
+
+// DefaultMaxConnections is harborapi's default concurrency.
+const DefaultMaxConnections = 5
+
+// Options select what a bulk call fetches.
+type Options struct {
+	// Projects by name; empty means every project the identity can see.
+	Projects []string
+	// Repositories match a full name ("library/alpine") or a base name
+	// ("alpine"); empty means all.
+	Repositories []string
+	// Tag keeps artifacts carrying that tag (q=tags=<tag>); it wins over Query.
+	Tag string
+	// Tags keeps artifacts carrying any of these tags (reports only).
+	Tags []string
+	// Query is Harbor's q for artifact listings.
+	Query string
+	// MaxConnections bounds the requests in flight (default 5).
+	MaxConnections int
+	// Artifact selects the with_* flags; scan overviews are always asked for
+	// when reports are fetched.
+	Artifact harbor.ArtifactOptions
+	// Progress, when set, is told about requests as they are queued and done.
+	// It is called from worker goroutines.
+	Progress func(Progress)
+}
+
+func (o *Options) query() string {
+	if o.Tag != "" {
+		return "tags=" + o.Tag
+	}
+	return o.Query
+}
+
+// result orders ArtifactInfos as Harbor lists them: by repository, then by
+// position in the repository's listing.
+type result struct {
+	info *ArtifactInfo
+	repo string
+	pos  int
+}
+
+type collector struct {
+	mu  sync.Mutex
+	out []result
+}
+
+func (c *collector) add(r result) {
+	c.mu.Lock()
+	c.out = append(c.out, r)
+	c.mu.Unlock()
+}
+
+func (c *collector) sorted() []*ArtifactInfo {
+	sort.Slice(c.out, func(i, j int) bool {
+		if c.out[i].repo != c.out[j].repo {
+			return c.out[i].repo < c.out[j].repo
+		}
+		return c.out[i].pos < c.out[j].pos
+	})
+	infos := make([]*ArtifactInfo, len(c.out))
+	for i, r := range c.out {
+		infos[i] = r.info
+	}
+	return infos
+}
+
+// GetArtifacts lists the artifacts of the selected repositories. Failures do
+// not stop the call: they come back as errors, each a *harbor.Error whose
+// Key names the project, repository or artifact it concerns.
+func GetArtifacts(ctx context.Context, c *harbor.Client, opts Options) ([]*ArtifactInfo, []error) {
+	var col collector
+	errs := walk(ctx, c, opts, false, func(r result) { col.add(r) })
+	return col.sorted(), errs
+}
+
+// GetArtifactVulnerabilities is GetArtifacts followed by the vulnerability
+// report of every artifact whose scan succeeded; only those are returned.
+func GetArtifactVulnerabilities(ctx context.Context, c *harbor.Client, opts Options) ([]*ArtifactInfo, []error) {
+	var col collector
+	errs := walk(ctx, c, opts, true, func(r result) { col.add(r) })
+	return col.sorted(), errs
+}
+
+// Stream runs a bulk fetch and hands each ArtifactInfo to emit as soon as it
+// is complete, from a worker goroutine; it returns the errors when all work
+// has ended.
+func Stream(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(*ArtifactInfo)) []error {
+	return walk(ctx, c, opts, reports, func(r result) { emit(r.info) })
+}
+
+// walk is the pipeline: repositories, their artifact pages, then reports.
+func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(result)) []error {
+	if err := ctx.Err(); err != nil {
+		return []error{err}
+	}
+	f, err := newFanout(ctx, opts.MaxConnections, opts.Progress)
+	if err != nil {
+		return []error{err}
+	}
+	w := &walker{f: f, c: c, opts: opts, reports: reports, emit: emit, matched: map[string]bool{}}
+	w.aopts = opts.Artifact
+	w.aopts.WithTag = true
+	if reports {
+		w.aopts.WithScanOverview = true
+	}
+	w.tags = map[string]bool{}
+	for _, t := range opts.Tags {
+		w.tags[t] = true
+	}
+	if len(opts.Projects) == 0 {
+		w.listRepositories("")
+	} else {
+		seen := map[string]bool{}
+		for _, p := range opts.Projects {
+			if !seen[p] {
+				seen[p] = true
+				w.listRepositories(p)
+			}
+		}
+	}
+	f.wait()
+	errs := f.errors()
+	errs = append(errs, w.unmatched()...)
+	return errs
+}
+
+type walker struct {
+	f       *fanout
+	c       *harbor.Client
+	opts    Options
+	aopts   harbor.ArtifactOptions
+	reports bool
+	emit    func(result)
+	tags    map[string]bool
+
+	mu      sync.Mutex
+	matched map[string]bool // entries of opts.Repositories that matched
+}
+
+func (w *walker) ctx() context.Context { return w.f.ctx }
+
+// failed records err (when it is a *harbor.Error, with the key it concerns).
+func (w *walker) failed(key string, err error) {
+	if he, ok := err.(*harbor.Error); ok && he.Key == "" {
+		he.Key = key
+	}
+	w.f.count(1, 0, 1)
+	w.f.fail(err)
+}
+
+func (w *walker) done() { w.f.count(1, 0, 0) }
+
+// listRepositories lists a project's repositories (all projects for ""),
+// first page first, then the remaining pages at once.
+func (w *walker) listRepositories(project string) {
+	req := harbor.RepositoriesRequest(project)
+	key := project
+	if key == "" {
+		key = "*"
+	}
+	w.f.add(stageList, func() {
+		page, err := harbor.FetchPage[*harbor.Repository](w.ctx(), w.c, req, 1, harbor.MaxPageSize)
+		if err != nil {
+			w.failed(key, err)
+			return
+		}
+		w.done()
+		w.repositories(page.Items)
+		for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
+			p := p
+			w.f.add(stageRepositoryPage, func() {
+				page, err := harbor.FetchPage[*harbor.Repository](w.ctx(), w.c, req, p, harbor.MaxPageSize)
+				if err != nil {
+					w.failed(fmt.Sprintf("%s (repositories page %d)", key, p), err)
+					return
+				}
+				w.done()
+				w.repositories(page.Items)
+			})
+		}
+	})
+}
+
+// wanted says whether a repository is selected, remembering which entries
+// of opts.Repositories matched.
+func (w *walker) wanted(r *harbor.Repository) bool {
+	if len(w.opts.Repositories) == 0 {
+		return true
+	}
+	ok := false
+	for _, name := range w.opts.Repositories {
+		if name == r.Name || name == r.BaseName() {
+			w.mu.Lock()
+			w.matched[name] = true
+			w.mu.Unlock()
+			ok = true
+		}
+	}
+	return ok
+}
+
+func (w *walker) unmatched() []error {
+	var errs []error
+	where := "any project"
+	if len(w.opts.Projects) > 0 {
+		where = "projects " + strings.Join(w.opts.Projects, ", ")
+	}
+	for _, name := range w.opts.Repositories {
+		if !w.matched[name] {
+			errs = append(errs, &harbor.Error{Type: harbor.TypeNotFound, Key: name,
+				Message: fmt.Sprintf("repository %q matched nothing in %s", name, where)})
+		}
+	}
+	return errs
+}
+
+func (w *walker) repositories(repos []*harbor.Repository) {
+	for _, r := range repos {
+		if !w.wanted(r) {
+			continue
+		}
+		if r.ArtifactCount == 0 {
+			// Nothing to list: Harbor counts artifacts with the repository.
+			continue
+		}
+		w.listArtifacts(r)
+	}
+}
+
+// listArtifacts fetches a repository's artifacts. Without a filter the
+// repository's artifact_count tells how many pages there are, so they are
+// all asked for at once; with q the first page's total decides.
+func (w *walker) listArtifacts(r *harbor.Repository) {
+	project, base := harbor.SplitRepositoryName(r.Name)
+	req := harbor.ArtifactsRequest(project, base, w.aopts)
+	if q := w.opts.query(); q != "" {
+		req.Query.Set("q", q)
+	}
+	fetch := func(p int, more bool) {
+		w.f.add(stageArtifactPage, func() {
+			page, err := harbor.FetchPage[*harbor.Artifact](w.ctx(), w.c, req, p, harbor.MaxPageSize)
+			if err != nil {
+				w.failed(fmt.Sprintf("%s (artifacts page %d)", r.Name, p), err)
+				return
+			}
+			w.done()
+			w.artifacts(r, p, page.Items)
+			if more {
+				for n := 2; n <= harbor.PagesFor(page.Total, harbor.MaxPageSize); n++ {
+					n := n
+					w.f.add(stageArtifactPage, func() {
+						page, err := harbor.FetchPage[*harbor.Artifact](w.ctx(), w.c, req, n, harbor.MaxPageSize)
+						if err != nil {
+							w.failed(fmt.Sprintf("%s (artifacts page %d)", r.Name, n), err)
+							return
+						}
+						w.done()
+						w.artifacts(r, n, page.Items)
+					})
+				}
+			}
+		})
+	}
+	if req.Query.Get("q") != "" {
+		fetch(1, true)
+		return
+	}
+	for p := 1; p <= harbor.PagesFor(int(r.ArtifactCount), harbor.MaxPageSize); p++ {
+		fetch(p, false)
+	}
+}
+
+func (w *walker) artifacts(r *harbor.Repository, page int, arts []*harbor.Artifact) {
+	for i, a := range arts {
+		pos := (page-1)*harbor.MaxPageSize + i
+		info := &ArtifactInfo{Artifact: a, Repository: r}
+		if !w.reports {
+			w.emit(result{info: info, repo: r.Name, pos: pos})
+			continue
+		}
+		if len(w.tags) > 0 && !w.hasAnyTag(a) {
+			continue
+		}
+		if s := a.Scan(); s == nil || s.ScanStatus != "Success" {
+			continue
+		}
+		w.report(info, pos)
+	}
+}
+
+func (w *walker) hasAnyTag(a *harbor.Artifact) bool {
+	for _, t := range a.Tags {
+		if w.tags[t.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) report(info *ArtifactInfo, pos int) {
+	project, base := harbor.SplitRepositoryName(info.Repository.Name)
+	w.f.add(stageReport, func() {
+		rep, err := w.c.GetArtifactVulnerabilities(w.ctx(), project, base, info.Artifact.Digest)
+		if err != nil {
+			w.failed(info.Repository.Name+"@"+info.Artifact.Digest, err)
+			return
+		}
+		w.done()
+		info.Report = rep
+		w.emit(result{info: info, repo: info.Repository.Name, pos: pos})
+	})
+}
+
+// GetRepositories lists the repositories of the given projects (all when
+// none), concurrently.
+func GetRepositories(ctx context.Context, c *harbor.Client, projects []string, maxConnections int) ([]*harbor.Repository, []error) {
+	f, err := newFanout(ctx, maxConnections, nil)
+	if err != nil {
+		return nil, []error{err}
+	}
+	var (
+		mu  sync.Mutex
+		out []*harbor.Repository
+	)
+	list := func(project string) {
+		req := harbor.RepositoriesRequest(project)
+		key := project
+		if key == "" {
+			key = "*"
+		}
+		f.add(stageList, func() {
+			page, err := harbor.FetchPage[*harbor.Repository](f.ctx, c, req, 1, harbor.MaxPageSize)
+			if err != nil {
+				f.fail(keyed(key, err))
+				return
+			}
+			mu.Lock()
+			out = append(out, page.Items...)
+			mu.Unlock()
+			for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
+				p := p
+				f.add(stageRepositoryPage, func() {
+					page, err := harbor.FetchPage[*harbor.Repository](f.ctx, c, req, p, harbor.MaxPageSize)
+					if err != nil {
+						f.fail(keyed(key, err))
+						return
+					}
+					mu.Lock()
+					out = append(out, page.Items...)
+					mu.Unlock()
+				})
+			}
+		})
+	}
+	if len(projects) == 0 {
+		list("")
+	}
+	seen := map[string]bool{}
+	for _, p := range projects {
+		if !seen[p] {
+			seen[p] = true
+			list(p)
+		}
+	}
+	f.wait()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, f.errors()
+}
+
+func keyed(key string, err error) error {
+	if he, ok := err.(*harbor.Error); ok && he.Key == "" {
+		he.Key = key
+	}
+	return err
+}
+
+// GetArtifact gets one artifact with its repository and, when withReport,
+// its vulnerability report (nil when never scanned).
+func GetArtifact(ctx context.Context, c *harbor.Client, project, repo, ref string, withReport bool) (*ArtifactInfo, error) {
+	r, err := c.GetRepository(ctx, project, repo)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.GetArtifact(ctx, project, repo, ref, harbor.DefaultArtifactOptions)
+	if err != nil {
+		return nil, err
+	}
+	info := &ArtifactInfo{Artifact: a, Repository: r}
+	if withReport {
+		if info.Report, err = c.GetArtifactVulnerabilities(ctx, project, repo, a.Digest); err != nil {
+			return nil, err
+		}
+	}
+	return info, nil
+}
+
+// GetArtifactOwner returns the owner of the artifact's project: Harbor
+// records no owner per artifact, and harborapi answers the same way.
+func GetArtifactOwner(ctx context.Context, c *harbor.Client, a *harbor.Artifact) (*harbor.UserResp, error) {
+	if a == nil {
+		return nil, harbor.ValueErrorf("get_artifact_owner: no artifact given")
+	}
+	if a.ProjectID == 0 {
+		return nil, harbor.ValueErrorf("get_artifact_owner: the artifact has no project_id")
+	}
+	var p harbor.Project
+	req := &harbor.Request{Method: http.MethodGet, Path: "/projects/" + strconv.FormatInt(a.ProjectID, 10)}
+	if _, err := c.DoJSON(ctx, req, &p); err != nil {
+		return nil, err
+	}
+	if p.OwnerID == 0 {
+		return nil, harbor.ValueErrorf("get_artifact_owner: project %q has no owner_id", p.Name)
+	}
+	return c.GetUser(ctx, p.OwnerID)
+}
+
+// FilterArtifactsLatest keeps the most recently pushed artifact of each
+// repository, in the order the repositories first appear. When two push
+// times are equal or one is missing, fallback(latest, other) decides; without
+// a fallback the artifact seen first stays.
+func FilterArtifactsLatest(infos []*ArtifactInfo, fallback func(latest, other *ArtifactInfo) *ArtifactInfo) []*ArtifactInfo {
+	latest := map[string]*ArtifactInfo{}
+	var order []string
+	for _, info := range infos {
+		if info == nil || info.Artifact == nil {
+			continue
+		}
+		key := info.Artifact.RepositoryName
+		if info.Repository != nil && info.Repository.Name != "" {
+			key = info.Repository.Name
+		}
+		cur, ok := latest[key]
+		if !ok {
+			order = append(order, key)
+			latest[key] = info
+			continue
+		}
+		a, b := cur.Artifact.PushTime, info.Artifact.PushTime
+		switch {
+		case a.IsZero() || b.IsZero() || a.Equal(b):
+			if fallback != nil {
+				if pick := fallback(cur, info); pick != nil {
+					latest[key] = pick
+				}
+			}
+		case b.After(a):
+			latest[key] = info
+		}
+	}
+	out := make([]*ArtifactInfo, 0, len(order))
+	for _, k := range order {
+		out = append(out, latest[k])
+	}
+	return out
+}
