@@ -1,0 +1,225 @@
+package harbortest
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// WebhookEventTypes are the event types Harbor offers to policies.
+var WebhookEventTypes = []string{"PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED", "QUOTA_WARNING",
+	"SCANNING_FAILED", "SCANNING_STOPPED", "SCANNING_COMPLETED", "REPLICATION", "TAG_RETENTION"}
+
+type webhookPolicyJSON struct {
+	CreationTime htime           `json:"creation_time"`
+	Description  string          `json:"description,omitempty"`
+	Enabled      bool            `json:"enabled"`
+	EventTypes   []string        `json:"event_types"`
+	ID           int64           `json:"id"`
+	Name         string          `json:"name"`
+	ProjectID    int64           `json:"project_id"`
+	Targets      []WebhookTarget `json:"targets"`
+	UpdateTime   htime           `json:"update_time"`
+}
+
+func renderPolicy(w *WebhookPolicy) webhookPolicyJSON {
+	return webhookPolicyJSON{CreationTime: htime(w.CreationTime), Description: w.Description, Enabled: w.Enabled,
+		EventTypes: w.EventTypes, ID: w.ID, Name: w.Name, ProjectID: w.ProjectID, Targets: w.Targets,
+		UpdateTime: htime(w.UpdateTime)}
+}
+
+// WebhookPolicies returns copies of a project's policies, for a sender
+// deciding where an Event goes.
+func (s *Server) WebhookPolicies(project string) []WebhookPolicy {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []WebhookPolicy
+	for _, p := range s.data.Projects {
+		if p.Name == project {
+			for _, w := range p.Webhooks {
+				out = append(out, *w)
+			}
+		}
+	}
+	return out
+}
+
+type policyReq struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Targets     []WebhookTarget `json:"targets"`
+	EventTypes  []string        `json:"event_types"`
+	Enabled     *bool           `json:"enabled"`
+}
+
+// validate returns Harbor-like 400 messages for an unusable policy.
+func (req *policyReq) validate() string {
+	if req.Name == "" {
+		return "name is required"
+	}
+	if len(req.Targets) == 0 {
+		return "empty notification target with policy " + req.Name
+	}
+	for _, t := range req.Targets {
+		if t.Address == "" || (t.Type != "http" && t.Type != "slack") {
+			return "invalid notification target address or type: " + t.Address
+		}
+	}
+	if len(req.EventTypes) == 0 {
+		return "empty event type"
+	}
+	known := map[string]bool{}
+	for _, e := range WebhookEventTypes {
+		known[e] = true
+	}
+	for _, e := range req.EventTypes {
+		if !known[e] {
+			return "unsupported event type " + e
+		}
+	}
+	return ""
+}
+
+func (req *policyReq) apply(w *WebhookPolicy) {
+	w.Name, w.Description, w.EventTypes = req.Name, req.Description, req.EventTypes
+	w.Targets = nil
+	for _, t := range req.Targets {
+		if t.PayloadFormat == "" {
+			t.PayloadFormat = "Default"
+		}
+		w.Targets = append(w.Targets, t)
+	}
+	w.Enabled = req.Enabled == nil || *req.Enabled
+}
+
+func (s *Server) listPolicies(c *call) {
+	page, size, ok := c.pageParams()
+	if !ok {
+		return
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "list")) {
+		return
+	}
+	var out []webhookPolicyJSON
+	for _, w := range p.Webhooks {
+		out = append(out, renderPolicy(w))
+	}
+	listJSON(c, out, page, size)
+}
+
+func (s *Server) createPolicy(c *call) {
+	var req policyReq
+	if !c.decodeBody(&req, "policy", "WebhookPolicy") {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "create")) {
+		return
+	}
+	if msg := req.validate(); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
+	}
+	for _, w := range p.Webhooks {
+		if w.Name == req.Name {
+			c.fail(http.StatusConflict, "policy "+req.Name+" already exists")
+			return
+		}
+	}
+	now := s.now()
+	w := &WebhookPolicy{ID: s.newID("webhook"), ProjectID: p.ID, CreationTime: now, UpdateTime: now}
+	req.apply(w)
+	p.Webhooks = append(p.Webhooks, w)
+	c.w.Header().Set("Location", apiPrefix+"/projects/"+c.p["project_name_or_id"]+"/webhook/policies/"+strconv.FormatInt(w.ID, 10))
+	writeEmpty(c.w, http.StatusCreated)
+}
+
+func (c *call) policy(p *Project) *WebhookPolicy {
+	id, _ := strconv.ParseInt(c.p["webhook_policy_id"], 10, 64)
+	for _, w := range p.Webhooks {
+		if w.ID == id {
+			return w
+		}
+	}
+	c.fail(http.StatusNotFound, "notificationPolicy "+c.p["webhook_policy_id"]+" not found")
+	return nil
+}
+
+func (s *Server) getPolicy(c *call) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "read")) {
+		return
+	}
+	if w := c.policy(p); w != nil {
+		c.json(http.StatusOK, renderPolicy(w))
+	}
+}
+
+func (s *Server) updatePolicy(c *call) {
+	var req policyReq
+	if !c.decodeBody(&req, "policy", "WebhookPolicy") {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "update")) {
+		return
+	}
+	w := c.policy(p)
+	if w == nil {
+		return
+	}
+	if msg := req.validate(); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
+	}
+	req.apply(w)
+	w.UpdateTime = s.now()
+	writeEmpty(c.w, http.StatusOK)
+}
+
+func (s *Server) deletePolicy(c *call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "delete")) {
+		return
+	}
+	w := c.policy(p)
+	if w == nil {
+		return
+	}
+	for i, x := range p.Webhooks {
+		if x == w {
+			p.Webhooks = append(p.Webhooks[:i], p.Webhooks[i+1:]...)
+			break
+		}
+	}
+	writeEmpty(c.w, http.StatusOK)
+}
+
+type payloadFormatJSON struct {
+	Formats    []string `json:"formats"`
+	NotifyType string   `json:"notify_type"`
+}
+
+func (s *Server) webhookEvents(c *call) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "read")) {
+		return
+	}
+	c.json(http.StatusOK, map[string]any{
+		"event_type":      WebhookEventTypes,
+		"notify_type":     []string{"http", "slack"},
+		"payload_formats": []payloadFormatJSON{{Formats: []string{"Default", "CloudEvents"}, NotifyType: "http"}},
+	})
+}
