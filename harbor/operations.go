@@ -80,7 +80,8 @@ var (
 	lookupMap  map[string]*Operation
 )
 
-// Operations returns every operation of the API, sorted by ID.
+// Operations returns every operation of the API, sorted by ID. The
+// operations themselves are shared and must not be modified.
 func Operations() []*Operation {
 	return slices.Clone(operationTable)
 }
@@ -182,7 +183,9 @@ func (op *Operation) BuildRequest(params map[string]any) (*Request, error) {
 				s = url.PathEscape(s)
 			}
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", s)
-		case "query", "formData":
+		case "formData":
+			return nil, op.errorf("parameter %q is a form field, which is not supported", p.Name)
+		case "query":
 			if err := op.addQuery(req.Query, p, v); err != nil {
 				return nil, err
 			}
@@ -215,6 +218,7 @@ func (op *Operation) BuildRequest(params map[string]any) (*Request, error) {
 // error reported does not depend on map iteration.
 func (op *Operation) bind(params map[string]any) (map[string]any, error) {
 	values := make(map[string]any, len(params))
+	keys := make(map[string]string, len(params))
 	body := op.BodyParam()
 	for _, key := range slices.Sorted(maps.Keys(params)) {
 		v := params[key]
@@ -231,9 +235,10 @@ func (op *Operation) bind(params map[string]any) (map[string]any, error) {
 		} else {
 			return nil, op.errorf("unknown parameter %q", key)
 		}
-		if _, dup := values[name]; dup {
-			return nil, op.errorf("parameter %q given twice (also as %q)", name, bodyAlias)
+		if first, dup := keys[name]; dup {
+			return nil, op.errorf("parameter %q given twice, as %q and %q", name, first, key)
 		}
+		keys[name] = key
 		values[name] = v
 	}
 	return values, nil

@@ -59,6 +59,8 @@ var buildCases = []buildCase{
 	{op: "createGCSchedule", params: map[string]any{"schedule": map[string]any{}},
 		method: "POST", path: "/system/gc/schedule", body: map[string]any{}},
 	{op: "getHealth", method: "GET", path: "/health"},
+	{op: "getHealth", params: map[string]any{"x-request-id": "trace-9"}, method: "GET", path: "/health",
+		header: http.Header{"X-Request-Id": {"trace-9"}}},
 	{op: "getIcon", params: map[string]any{"digest": "sha256:0f"}, method: "GET", path: "/icons/sha256:0f"},
 	{op: "CreateImmuRule", params: map[string]any{"project_name_or_id": float64(7), "ImmutableRule": map[string]any{"disabled": false}},
 		method: "POST", path: "/projects/7/immutabletagrules", body: map[string]any{"disabled": false}},
@@ -259,6 +261,10 @@ func TestArrayBodyAndCollectionFormats(t *testing.T) {
 	if got, _ := json.Marshal(req.Body); string(got) != "[]" {
 		t.Errorf("empty array body encodes as %s, want []", got)
 	}
+	_, err = op.BuildRequest(map[string]any{"id": "1"})
+	assertValueError(t, err, `bulk: parameter "id" must be an integer, got string`)
+	_, err = op.BuildRequest(map[string]any{"id": float64(1), "ratio": "0.5"})
+	assertValueError(t, err, `bulk: parameter "ratio" must be a number, got string`)
 	_, err = op.BuildRequest(map[string]any{"id": float64(1), "multi": []any{"x"}})
 	assertValueError(t, err, `bulk: parameter "multi" item 1 must be an integer, got string`)
 	_, err = op.BuildRequest(map[string]any{"id": float64(1), "items": map[string]any{"a": "b"}})
@@ -304,7 +310,8 @@ func TestBuildRequestErrors(t *testing.T) {
 		{"createProject", map[string]any{}, `createProject: missing required parameter "project"`},
 		{"createProject", map[string]any{"project": "lib"}, `createProject: parameter "project" must be an object, got string`},
 		{"createProject", map[string]any{"project": []any{"lib"}}, `createProject: parameter "project" must be an object, got array`},
-		{"createProject", map[string]any{"project": map[string]any{}, "body": map[string]any{}}, `createProject: parameter "project" given twice (also as "body")`},
+		{"createProject", map[string]any{"project": map[string]any{}, "body": map[string]any{}}, `createProject: parameter "project" given twice, as "body" and "project"`},
+		{"getProject", map[string]any{"project_name_or_id": "p", "X-Request-Id": "a", "x-request-id": "b"}, `getProject: parameter "X-Request-Id" given twice, as "X-Request-Id" and "x-request-id"`},
 		{"getProject", map[string]any{"project_name_or_id": "p", "X-Is-Resource-Name": "yes"}, `getProject: parameter "X-Is-Resource-Name" must be a boolean, got string`},
 		{"ListWebhookJobs", map[string]any{"project_name_or_id": "p", "policy_id": float64(1), "status": "Success"}, `ListWebhookJobs: parameter "status" must be an array, got string`},
 		{"ListWebhookJobs", map[string]any{"project_name_or_id": "p", "policy_id": float64(1), "status": []any{"ok", false}}, `ListWebhookJobs: parameter "status" item 2 must be a string, got boolean`},
@@ -443,4 +450,10 @@ func TestBuildOperationRequest(t *testing.T) {
 	assertValueError(t, err, `unknown operation "listArtefacts"`)
 	_, _, err = BuildOperationRequest("getProject", nil)
 	assertValueError(t, err, `getProject: missing required parameter "project_name_or_id"`)
+}
+
+func TestFormFieldsAreRefused(t *testing.T) {
+	op := &Operation{ID: "upload", Method: "POST", Path: "/upload", Params: []Param{{Name: "file", In: "formData", Type: "file"}}}
+	_, err := op.BuildRequest(map[string]any{"file": "x"})
+	assertValueError(t, err, `upload: parameter "file" is a form field, which is not supported`)
 }
