@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// Lua hands over numbers, strings, booleans and tables; these helpers read
+// Lua hands over numbers, strings, booleans and tables; these functions read
 // them as the spec's types.
 
 // asInteger accepts Lua numbers that hold a whole value.
