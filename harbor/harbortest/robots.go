@@ -168,4 +168,3 @@ func (s *Server) createRobot(c *call) {
 	c.w.Header().Set("Location", apiPrefix+"/robots/"+strconv.FormatInt(rb.ID, 10))
 	c.json(http.StatusCreated, robotCreatedJSON{CreationTime: htime(now), ExpiresAt: expires, ID: rb.ID, Name: name, Secret: secret})
 }
-

@@ -123,17 +123,21 @@ func (s *Server) search(c *call) {
 	defer s.mu.RUnlock()
 	projects := []projectJSON{}
 	repos := []searchRepoJSON{}
+	var rows []repoRow
 	for _, p := range c.visibleProjects() {
 		if strings.Contains(p.Name, q) {
 			projects = append(projects, c.renderProject(p))
 		}
 		for _, r := range p.Repositories {
-			full := p.Name + "/" + r.Name
-			if strings.Contains(full, q) {
-				repos = append(repos, searchRepoJSON{ArtifactCount: artifactCount(r), ProjectID: p.ID, ProjectName: p.Name,
-					ProjectPublic: isPublic(p), PullCount: r.PullCount, RepositoryName: full})
+			if strings.Contains(p.Name+"/"+r.Name, q) {
+				rows = append(rows, repoRow{p, r})
 			}
 		}
+	}
+	sortKeys(rows, "-creation_time,-id", repoSorts)
+	for _, row := range rows {
+		repos = append(repos, searchRepoJSON{ArtifactCount: artifactCount(row.r), ProjectID: row.p.ID, ProjectName: row.p.Name,
+			ProjectPublic: isPublic(row.p), PullCount: row.r.PullCount, RepositoryName: row.p.Name + "/" + row.r.Name})
 	}
 	c.json(http.StatusOK, map[string]any{"project": projects, "repository": repos})
 }
