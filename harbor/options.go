@@ -35,8 +35,9 @@ type Options struct {
 	// Timeout bounds each attempt of each request (default 30s).
 	Timeout time.Duration
 	Retry   RetryOptions
-	// Auth is "basic" (default for robots), "session" or "auto" (default for
-	// users): see session.go.
+	// Auth is "basic" (the default), "session" or "auto" (a web session
+	// when the server offers one, basic otherwise): see session.go. Robots
+	// always use basic auth.
 	Auth string
 
 	// DryRun prints mutating requests to DryRunOut instead of sending them.
@@ -172,7 +173,14 @@ func (o *Options) validateAuth(isRobot bool) (string, error) {
 	switch o.Auth {
 	case "":
 		return "basic", nil
-	case "basic", "auto":
+	case "basic":
+		return o.Auth, nil
+	case "auto":
+		// Harbor's web login refuses robot names with 401, which would
+		// read as a wrong secret: robots always use basic auth.
+		if isRobot {
+			return "basic", nil
+		}
 		return o.Auth, nil
 	case "session":
 		if isRobot {
