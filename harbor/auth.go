@@ -49,11 +49,11 @@ func (c *Client) verify(ctx context.Context) error {
 // authorize sets the identity of one request: the session cookie for reads
 // when a web session is active, basic auth otherwise. Writes always use
 // basic auth without cookies, which needs no CSRF token.
-func (c *Client) authorize(ctx context.Context, r *http.Request) {
+func (c *Client) authorize(ctx context.Context, r *http.Request, useSession bool) {
 	if c.authHdr == "" {
 		return
 	}
-	if c.session != nil && !isMutating(r.Method) {
+	if useSession && c.session != nil && !isMutating(r.Method) {
 		if sid := c.session.current(ctx, c); sid != "" {
 			r.AddCookie(&http.Cookie{Name: "sid", Value: sid})
 			return

@@ -283,6 +283,11 @@ func (c *Client) dryRun(req *Request, info *RequestInfo, body []byte) *Response 
 
 // attempt sends one try of the request.
 func (c *Client) attempt(ctx context.Context, req *Request, info *RequestInfo, body []byte) (*Response, error) {
+	return c.send(ctx, req, info, body, true)
+}
+
+// send makes one HTTP exchange; useSession false forces basic auth.
+func (c *Client) send(ctx context.Context, req *Request, info *RequestInfo, body []byte, useSession bool) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	var rd io.Reader
@@ -305,7 +310,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, info *RequestInfo, b
 	if body != nil && hreq.Header.Get("Content-Type") == "" {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
-	c.authorize(actx, hreq)
+	c.authorize(actx, hreq, useSession)
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		return nil, transportError(ctx, actx, info, err)
@@ -325,10 +330,10 @@ func (c *Client) attempt(ctx context.Context, req *Request, info *RequestInfo, b
 		}
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		if c.session != nil && c.session.rejected(hreq, hresp) {
-			// The session expired or was refused: fall back to basic auth
-			// for this request and those after it.
-			return c.attempt(ctx, req, info, body)
+		if useSession && c.session != nil && c.session.rejected(hreq, hresp) {
+			// The session expired or was refused: this request is sent
+			// again with basic auth, and a later read logs in anew.
+			return c.send(ctx, req, info, body, false)
 		}
 		e := newStatusError(info, hresp, data)
 		e.retryAfter = hresp.Header.Get("Retry-After")
