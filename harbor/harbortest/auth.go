@@ -102,8 +102,9 @@ func (s *Server) checkPassword(r *http.Request, u *User, password string) bool {
 		return true
 	}
 	if d := s.opts.FailedLoginDelay; d > 0 && !ok {
+		// Locked while the answer is delayed and for as long after it.
 		s.authMu.Lock()
-		s.lockedTo[u.Username] = s.now().Add(d)
+		s.lockedTo[u.Username] = s.now().Add(2 * d)
 		s.authMu.Unlock()
 		sleepCtx(r.Context(), d)
 	}

@@ -17,6 +17,15 @@ func (t htime) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + time.Time(t).UTC().Format(harborTimeLayout) + `"`), nil
 }
 
+func (t *htime) UnmarshalJSON(b []byte) error {
+	var v time.Time
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*t = htime(v)
+	return nil
+}
+
 type errorBody struct {
 	Errors []errorItem `json:"errors"`
 }
