@@ -1,0 +1,206 @@
+package luainfo
+
+import (
+	"encoding/json"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/harborscript/harborscript/bindings/luaconv"
+	"github.com/harborscript/harborscript/bindings/luaharbor"
+	"github.com/harborscript/harborscript/harbor"
+	"github.com/harborscript/harborscript/harbor/ext"
+)
+
+// Registry keys. The info tables themselves stay plain (pairs shows data
+// only, json.encode works), so the Go value behind each one is found through
+// a per-state map from table to userdata. gopher-lua ignores __mode, so the
+// entries live as long as the state (one script run); __mode is still set so
+// that the map would not pin tables on a runtime that honours it.
+const (
+	metaKey    = "harbor.ext.ArtifactInfo.meta"
+	objectsKey = "harbor.ext.ArtifactInfo.objects"
+)
+
+// raise reports err to the script as the exception object every binding
+// raises, so pcall returns a table with type ValueError.
+func raise(L *lua.LState, err error) {
+	luaharbor.Raise(L, err)
+}
+
+// Raise is raise for the report module, so both raise the same way.
+func Raise(L *lua.LState, err error) { raise(L, err) }
+
+// Push builds the Lua table of info: artifact, repository and report as
+// Harbor sent them, plus the computed fields and the methods.
+func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
+	t := L.CreateTable(0, 14)
+	if info == nil {
+		info = &ext.ArtifactInfo{}
+	}
+	if info.Artifact != nil {
+		t.RawSetString("artifact", decodeRaw(L, info.Artifact.Raw, info.Artifact))
+	}
+	if info.Repository != nil {
+		t.RawSetString("repository", decodeRaw(L, info.Repository.Raw, info.Repository))
+	}
+	t.RawSetString("report", reportTable(L, info.Report))
+	t.RawSetString("name_with_digest", lua.LString(info.NameWithDigest()))
+	t.RawSetString("name_with_digest_full", lua.LString(info.NameWithDigestFull()))
+	t.RawSetString("name_with_tag", lua.LString(info.NameWithTag()))
+	t.RawSetString("project_name", lua.LString(info.ProjectName()))
+	t.RawSetString("repository_name", lua.LString(info.RepositoryName()))
+	t.RawSetString("tags", StringList(L, info.Tags()))
+	t.RawSetString("cvss", StatsTable(L, info.CVSS()))
+	t.RawSetString("cvss_max", lua.LNumber(info.CVSSMax()))
+	t.Metatable = metatable(L)
+	objects(L).RawSet(t, &lua.LUserData{Value: info})
+	return t
+}
+
+// Lookup returns the Go value behind an info table made by Push.
+func Lookup(L *lua.LState, v lua.LValue) (*ext.ArtifactInfo, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	ud, ok := objects(L).RawGet(t).(*lua.LUserData)
+	if !ok {
+		return nil, false
+	}
+	info, ok := ud.Value.(*ext.ArtifactInfo)
+	return info, ok
+}
+
+// Check returns the Go value of the info table at stack index n, raising an
+// error naming the argument when it is not one.
+func Check(L *lua.LState, n int) *ext.ArtifactInfo {
+	return check(L, "ArtifactInfo", n)
+}
+
+func check(L *lua.LState, fn string, n int) *ext.ArtifactInfo {
+	v := L.Get(n)
+	if info, ok := Lookup(L, v); ok {
+		return info
+	}
+	what := luaconv.TypeName(v)
+	if _, isTable := v.(*lua.LTable); isTable {
+		what = "a table that is not an ArtifactInfo"
+	}
+	if n == 1 {
+		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo (call it as info:%s(...)), got %s", fn, what)
+	}
+	luaconv.ArgError(L, fn, n, "must be an ArtifactInfo, got %s", what)
+	return nil
+}
+
+func objects(L *lua.LState) *lua.LTable {
+	if t, ok := L.G.Registry.RawGetString(objectsKey).(*lua.LTable); ok {
+		return t
+	}
+	t := L.NewTable()
+	mt := L.NewTable()
+	mt.RawSetString("__mode", lua.LString("k"))
+	t.Metatable = mt
+	L.G.Registry.RawSetString(objectsKey, t)
+	return t
+}
+
+func metatable(L *lua.LState) *lua.LTable {
+	if mt, ok := L.G.Registry.RawGetString(metaKey).(*lua.LTable); ok {
+		return mt
+	}
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), methods))
+	mt.RawSetString("__name", lua.LString("ArtifactInfo"))
+	L.G.Registry.RawSetString(metaKey, mt)
+	return mt
+}
+
+// decodeRaw prefers the bytes Harbor sent, so fields the Go model lacks
+// reach the script; values built in Go fall back to their JSON encoding.
+func decodeRaw(L *lua.LState, raw json.RawMessage, v any) lua.LValue {
+	if len(raw) == 0 {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return lua.LNil
+		}
+		raw = b
+	}
+	lv, err := luaconv.DecodeJSON(L, raw)
+	if err != nil {
+		return lua.LNil
+	}
+	return lv
+}
+
+// reportTable gives an unscanned artifact an empty report (no
+// generated_at, no findings) so scripts can loop over
+// info.report.vulnerabilities without a nil check.
+func reportTable(L *lua.LState, r *harbor.VulnerabilityReport) *lua.LTable {
+	t := L.CreateTable(0, 5)
+	if r == nil {
+		t.RawSetString("vulnerabilities", emptyList(L))
+		return t
+	}
+	if r.GeneratedAt != "" {
+		t.RawSetString("generated_at", lua.LString(r.GeneratedAt))
+	}
+	if r.Scanner != nil {
+		t.RawSetString("scanner", decodeRaw(L, nil, r.Scanner))
+	}
+	if r.Severity != "" {
+		t.RawSetString("severity", lua.LString(r.Severity))
+	}
+	if r.MIMEType != "" {
+		t.RawSetString("mime_type", lua.LString(r.MIMEType))
+	}
+	vulns := L.CreateTable(len(r.Vulnerabilities), 0)
+	for i := range r.Vulnerabilities {
+		vulns.Append(VulnTable(L, &r.Vulnerabilities[i]))
+	}
+	if len(r.Vulnerabilities) == 0 {
+		_ = luaconv.MarkArray(L, vulns)
+	}
+	t.RawSetString("vulnerabilities", vulns)
+	return t
+}
+
+// VulnTable converts one finding, adding fixable and score.
+func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
+	t, ok := decodeRaw(L, nil, v).(*lua.LTable)
+	if !ok {
+		t = L.NewTable()
+	}
+	t.RawSetString("fixable", lua.LBool(ext.Fixable(v)))
+	t.RawSetString("score", lua.LNumber(ext.Score(v)))
+	return t
+}
+
+// StatsTable is {mean, median, stdev, min, max}.
+func StatsTable(L *lua.LState, s ext.Stats) *lua.LTable {
+	t := L.CreateTable(0, 5)
+	t.RawSetString("mean", lua.LNumber(s.Mean))
+	t.RawSetString("median", lua.LNumber(s.Median))
+	t.RawSetString("stdev", lua.LNumber(s.Stdev))
+	t.RawSetString("min", lua.LNumber(s.Min))
+	t.RawSetString("max", lua.LNumber(s.Max))
+	return t
+}
+
+// StringList is a Lua list of strings that encodes as [] when empty.
+func StringList(L *lua.LState, ss []string) *lua.LTable {
+	t := L.CreateTable(len(ss), 0)
+	for _, s := range ss {
+		t.Append(lua.LString(s))
+	}
+	if len(ss) == 0 {
+		_ = luaconv.MarkArray(L, t)
+	}
+	return t
+}
+
+func emptyList(L *lua.LState) *lua.LTable {
+	t := L.NewTable()
+	_ = luaconv.MarkArray(L, t)
+	return t
+}
