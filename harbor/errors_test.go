@@ -223,3 +223,21 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 	_, err = New(Options{URL: "https://h", BasicAuth: base64.StdEncoding.EncodeToString([]byte(secret))})
 	leaks(t, err)
 }
+
+func TestBadURLErrorsHideUserinfo(t *testing.T) {
+	for _, raw := range []string{
+		"https://admin:S3cr3tPw@harbor local",
+		"admin:S3cr3tPw@harbor.local",
+		"ftp://admin:S3cr3tPw@harbor.local",
+		"https://admin:S3cr3tPw@harbor.local",
+		"https://admin:S3cr3tPw@harbor.local/?x=1",
+		"https://admin:S3cr3tPw@",
+		"//admin:S3cr3tPw@harbor.local/x",
+	} {
+		_, err := New(Options{URL: raw})
+		wantValueError(t, err, "url")
+		if strings.Contains(err.Error(), "S3cr3tPw") {
+			t.Errorf("error for a bad URL shows its password: %v", err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package harbor
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -89,27 +90,50 @@ func normalizeURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, ValueErrorf("url: no Harbor URL given (set --url or HARBOR_URL)")
 	}
+	shown := redactUserinfo(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, ValueErrorf("url: %q is not a valid URL: %v", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the bare reason; url.Error repeats the whole URL
+		}
+		return nil, ValueErrorf("url: %q is not a valid URL: %v", shown, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, ValueErrorf("url: %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" {
-		return nil, ValueErrorf("url: %q has no host", raw)
+		return nil, ValueErrorf("url: %q must start with http:// or https://", shown)
 	}
 	if u.User != nil {
 		return nil, ValueErrorf("url: credentials in the URL are not accepted; use username/secret or basicauth")
 	}
+	if u.Host == "" {
+		return nil, ValueErrorf("url: %q has no host", shown)
+	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, ValueErrorf("url: %q must not have a query or fragment", raw)
+		return nil, ValueErrorf("url: %q must not have a query or fragment", shown)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	p = strings.TrimSuffix(p, "/api/v2.0")
 	u.Path = p + "/api/v2.0"
 	u.RawPath = ""
 	return u, nil
+}
+
+// redactUserinfo hides whatever precedes an "@" in the authority of a URL
+// that may not even parse, so an error about the URL never shows a password
+// written into it.
+func redactUserinfo(raw string) string {
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(raw)
+	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
+		return raw[:start] + "***" + raw[start+at:]
+	}
+	return raw
 }
 
 // credentials resolves the configured identity to a username and secret.
