@@ -5,6 +5,7 @@ package bindings
 import (
 	"io"
 	"net/http"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -31,6 +32,9 @@ type Options struct {
 	Stdout io.Writer
 	// HTTPClient sends the http module's requests (nil: a default client).
 	HTTPClient *http.Client
+	// Now replaces the clock of the time module (tests pin it so that ages
+	// are reproducible); nil is the real clock.
+	Now func() time.Time
 	// Globals are set as global variables (e.g. "event" for webhook runs).
 	Globals map[string]lua.LValue
 }
@@ -48,7 +52,7 @@ func Setup(L *lua.LState, o *Options) error {
 	luajson.Preload(L)
 	luare.Preload(L)
 	luahttp.PreloadWith(L, luahttp.Config{Client: o.HTTPClient})
-	luatime.Preload(L)
+	luatime.PreloadWith(L, luatime.Config{Now: o.Now})
 	luacsv.PreloadWith(L, luacsv.Config{Stdout: o.Stdout})
 	if err := lualog.PreloadWith(L, o.Log); err != nil {
 		return err
