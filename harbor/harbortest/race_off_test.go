@@ -1,0 +1,5 @@
+//go:build !race
+
+package harbortest
+
+const raceEnabled = false
