@@ -123,6 +123,9 @@ func newTransport(opts Options) (*http.Transport, error) {
 	return t, nil
 }
 
+// apiPrefix is where Harbor serves its API v2.0.
+const apiPrefix = "/api/v2.0"
+
 // BaseURL is the API root, e.g. "https://harbor.example.com/api/v2.0".
 func (c *Client) BaseURL() string { return c.base.String() }
 
@@ -164,6 +167,11 @@ func (c *Client) URL(req *Request) string {
 	path := req.Path
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
+	}
+	// Harbor's own links (addition_links hrefs, Location, Link) are relative
+	// to the host and start with the API prefix: accept them as they are.
+	if strings.HasPrefix(path, apiPrefix+"/") {
+		path = path[len(apiPrefix):]
 	}
 	// Path is already escaped; keep its escapes (e.g. %252F) as they are.
 	u.RawPath = c.base.EscapedPath() + path

@@ -329,3 +329,23 @@ func TestDoJSONAndRawRequests(t *testing.T) {
 	_, err = c.Do(ctx, &Request{Method: http.MethodPost, Path: "/search", Body: func() {}})
 	wantValueError(t, err, "JSON")
 }
+
+func TestHarborLinksUsableAsPaths(t *testing.T) {
+	mux, srv := harborServer(t)
+	var got []string
+	mux.HandleFunc("GET /api/v2.0/projects/library/repositories/alpine/artifacts/{ref}/additions/build_history", func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.RequestURI)
+		writeJSON(w, 200, `[{"created":"2024-01-02T03:04:05Z","created_by":"/bin/sh -c #(nop) CMD [\"/bin/sh\"]"}]`)
+	})
+	c := newClient(t, srv, Options{})
+	// An addition_links href, as the artifact carries it.
+	href := "/api/v2.0/projects/library/repositories/alpine/artifacts/sha256:4297b2888c328dbb0a3b66ba6801d6fcc00e4640cf29e8eb22b1de8c68a99c0e/additions/build_history"
+	for _, p := range []string{href, strings.TrimPrefix(href, "/api/v2.0")} {
+		if _, err := c.Do(context.Background(), &Request{Path: p}); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	if len(got) != 2 || got[0] != href || got[1] != href {
+		t.Errorf("requests %v", got)
+	}
+}
