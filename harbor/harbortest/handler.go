@@ -126,9 +126,11 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route, p
 		sid = randomHex(16)
 	}
 	http.SetCookie(w, &http.Cookie{Name: "sid", Value: sid, Path: "/", HttpOnly: true})
-	_, hasSid := r.Cookie("sid")
+	_, noSid := r.Cookie("sid")
 	isLogin := rt != nil && rt.template == "/c/login"
-	if isWrite(r.Method) && (hasSid == nil || isLogin) {
+	// A write that carries a session cookie must prove it came from the
+	// web UI; basic auth without cookies never needs a token.
+	if isWrite(r.Method) && (noSid == nil || isLogin) {
 		if msg := s.checkCSRF(r); msg != "" {
 			s.issueCSRF(w, r)
 			writeError(w, r, http.StatusForbidden, msg)
