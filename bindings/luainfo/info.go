@@ -74,7 +74,7 @@ func Lookup(L *lua.LState, v lua.LValue) (*ext.ArtifactInfo, bool) {
 // Check returns the Go value of the info table at stack index n, raising an
 // error naming the argument when it is not one.
 func Check(L *lua.LState, n int) *ext.ArtifactInfo {
-	return check(L, "ArtifactInfo", n)
+	return check(L, "", n)
 }
 
 func check(L *lua.LState, fn string, n int) *ext.ArtifactInfo {
@@ -86,10 +86,14 @@ func check(L *lua.LState, fn string, n int) *ext.ArtifactInfo {
 	if _, isTable := v.(*lua.LTable); isTable {
 		what = "a table that is not an ArtifactInfo"
 	}
-	if n == 1 {
+	switch {
+	case fn == "":
+		L.RaiseError("argument #%d must be an ArtifactInfo, got %s", n, what)
+	case n == 1:
 		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo (call it as info:%s(...)), got %s", fn, what)
+	default:
+		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo, got %s", what)
 	}
-	luaconv.ArgError(L, fn, n, "must be an ArtifactInfo, got %s", what)
 	return nil
 }
 
