@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestReplThroughStdin(t *testing.T) {
+	input := strings.Join([]string{
+		"1 + 2",
+		"function double(x)",
+		"  return x * 2",
+		"end",
+		"double(21)",
+		"{ b = 'two', a = { 1, 2 }, [3] = true, ['not id'] = 1 }",
+		"error('oops')",
+		"local t = setmetatable({}, {__index = function() error('deep') end}) return t.x",
+		"print('still here')",
+		"x = 10",
+		"x, 'text'",
+	}, "\n") + "\n"
+	r := runCLI(t, invocation{args: []string{"repl"}, stdin: input})
+	wantCode(t, r, 0)
+	want := strings.Join([]string{
+		"3",
+		"42",
+		`{ [3] = true, a = { 1, 2 }, b = "two", ["not id"] = 1 }`,
+		"still here",
+		"10\ttext",
+	}, "\n") + "\n"
+	if r.stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	}
+	wantContains(t, "stderr", r.stderr, ">> ", "error: stdin:1: oops", "deep")
+}
+
+func TestReplPrintsNestedTablesWithinLimits(t *testing.T) {
+	input := "local t = {} t.self = t t.deep = {{{{{{'bottom'}}}}}} return t\n"
+	r := runCLI(t, invocation{args: []string{"repl"}, stdin: input})
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "self = <cycle>", "{...}")
+	if strings.Contains(r.stdout, "bottom") {
+		t.Errorf("nesting was not limited:\n%s", r.stdout)
+	}
+}
+
+func TestReplWithDemoAndExit(t *testing.T) {
+	input := "#require('harbor').default:get_projects() > 0\nos.exit(4)\nprint('not reached')\n"
+	r := runCLI(t, invocation{args: []string{"repl", "--demo"}, stdin: input})
+	wantCode(t, r, 4)
+	if r.stdout != "true\n" {
+		t.Errorf("stdout = %q\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
+
+func TestReplUnfinishedInputAtEOF(t *testing.T) {
+	r := runCLI(t, invocation{args: []string{"repl"}, stdin: "for i = 1, 2 do\n"})
+	wantCode(t, r, 0)
+	wantContains(t, "stderr", r.stderr, "unfinished")
+}
