@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -94,8 +95,13 @@ func isTLSFailure(err error) bool {
 		ierr x509.CertificateInvalidError
 		rerr tls.RecordHeaderError
 	)
-	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) ||
-		errors.As(err, &ierr) || errors.As(err, &rerr)
+	if errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) ||
+		errors.As(err, &ierr) || errors.As(err, &rerr) {
+		return true
+	}
+	// net/http turns the record header error of a plain-HTTP peer into an
+	// untyped error; its text is all there is to recognise it by.
+	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // isConnectError reports failures before the request reached the server.
