@@ -427,3 +427,28 @@ func TestClientStringHidesSecret(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+func TestHTTPSClientAgainstPlainServer(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := New(Options{URL: "https://" + srv.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.HealthCheck(context.Background())
+	if !IsType(err, TypeTransportError) {
+		t.Fatalf("want a TransportError, got %v", err)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("tried %d times; a server that does not speak TLS will not start to", n)
+	}
+}

@@ -166,6 +166,10 @@ func TestSessionLoginAndUse(t *testing.T) {
 	if l.logouts.Load() != 1 || l.validSID.Load() != "" {
 		t.Errorf("Close did not log session %s out", sid)
 	}
+	c.Close()
+	if n := l.logouts.Load(); n != 1 {
+		t.Errorf("a second Close logged out again (%d logouts)", n)
+	}
 }
 
 func TestSessionRejectedReadRetriedWithBasic(t *testing.T) {
