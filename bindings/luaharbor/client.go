@@ -148,6 +148,11 @@ func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.L
 	_, sizeGiven := values["page_size"]
 	if op.Paginated && !pageGiven {
 		// Pagination is the client's business: page_size only sizes pages.
+		// Build once with every parameter so that page_size is validated
+		// like the others.
+		if _, err := op.BuildRequest(values); err != nil {
+			Raise(L, err)
+		}
 		size := 0
 		if sizeGiven {
 			if n, ok := values["page_size"].(int64); ok {
