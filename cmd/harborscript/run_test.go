@@ -186,6 +186,9 @@ func TestRunWithoutHarborHasNoDefaultClient(t *testing.T) {
 	if r.stdout != "true\n" {
 		t.Errorf("stdout = %q", r.stdout)
 	}
+	r = harborscript(t, "run", "-e", `require("harbor.ext.api").get_artifacts{projects = {"library"}}`)
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "ValueError", "no default client", "--url or --demo")
 }
 
 func TestRunConnectionPrecedence(t *testing.T) {
@@ -274,4 +277,21 @@ print(pcall(io.open, arg[2], "w"))
 	if _, err := os.Stat(filepath.Join(dir, "inside.txt")); err != nil {
 		t.Errorf("the script could not write inside the sandbox: %v", err)
 	}
+}
+
+func TestRunInsecureWarns(t *testing.T) {
+	srv := simulator(t)
+	r := harborscript(t, append(append([]string{"run", "--insecure"}, adminFlags(srv)...), "-e", "print('ran')")...)
+	wantCode(t, r, 0)
+	wantContains(t, "stderr", r.stderr, "warning: --insecure")
+	if r.stdout != "ran\n" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+}
+
+func TestRunMemoryLimit(t *testing.T) {
+	r := harborscript(t, "run", "--memory-limit", "32MiB", "--timeout", "20s", "-e",
+		"local t = {} for i = 1, 1e8 do t[i] = ('x'):rep(64) .. i end")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "memory limit of 32 MiB exceeded", "--memory-limit")
 }
