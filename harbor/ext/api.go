@@ -134,7 +134,11 @@ func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emi
 	}
 	f.wait()
 	errs := f.errors()
-	errs = append(errs, w.unmatched()...)
+	// A cancelled walk has not seen every repository, so a name it did not
+	// meet may still exist: saying it matched nothing would be false.
+	if ctx.Err() == nil {
+		errs = append(errs, w.unmatched()...)
+	}
 	return errs
 }
 
