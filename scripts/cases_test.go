@@ -1,5 +1,11 @@
 package scripts_test
 
+import (
+	"testing"
+
+	"github.com/harborscript/harborscript/harbor/harbortest"
+)
+
 // cases are the golden runs, at least one per script.
 var cases = []scriptCase{
 	{script: "get_artifacts.lua"},
@@ -13,4 +19,22 @@ var cases = []scriptCase{
 		args: []string{"--package", "libssl3", "--min-version", "3.0.0", "--max-version", "3.0.7"}},
 	{script: "artifact_vulnerabilities.lua", name: "bad-pattern", args: []string{"--package", "("},
 		wantErr: `--package is not a valid regular expression: "("`},
+
+	{script: "repositories.lua"},
+	{script: "repositories.lua", name: "unknown-project", args: []string{"library", "nope"},
+		wantErr: "repositories: 1 request(s) failed"},
+
+	{script: "artifact_owner.lua", args: []string{"--project", "library,team-a"}},
+	{script: "artifact_owner.lua", name: "forbidden-user", args: []string{"--project", "library,team-a"},
+		setup: func(t *testing.T, e *env) {
+			e.srv.Fail(harbortest.FailRule{Method: "GET", Path: "^/api/v2.0/users/2$", Status: 403})
+		},
+		wantErr: "artifact_owner: 8 lookup(s) failed"},
+
+	{script: "report_filtering.lua"},
+	{script: "report_filtering.lua", name: "chained", args: []string{"--package", "openssl", "--severity", "high", "--tag", "latest"}},
+	{script: "report_filtering.lua", name: "cve-repository",
+		args: []string{"--cve", "CVE-2023-2650", "--repository", "backend/api", "--severity", "critical"}},
+	{script: "report_filtering.lua", name: "range-without-package", args: []string{"--min-version", "1.0"},
+		wantErr: "--min-version and --max-version need --package"},
 }

@@ -22,14 +22,14 @@
 -- Kinds: string, int (a non-negative integer), boolean (no value), list
 -- (repeatable and comma-separated), duration (e.g. 90d, 12h; seconds in the
 -- result), pattern (an RE2 regular expression, checked when parsed),
--- choice (one of spec.choices).
+-- choice (one of o.choices, any letter case; the result is spelt as listed).
 local re   = require("re")
 local time = require("time")
 
 local M = {}
 
 local metavars = {
-  string = "TEXT", int = "N", list = "A,B", duration = "AGE", pattern = "REGEX",
+  string = "TEXT", choice = "NAME", int = "N", list = "A,B", duration = "AGE", pattern = "REGEX",
 }
 
 local function key(name) return (name:gsub("-", "_")) end
@@ -45,9 +45,7 @@ function M.usage(spec)
   for i, o in ipairs(spec.options) do
     local name, kind = o[1], o[2]
     local s = "--" .. name
-    if kind == "choice" then
-      s = s .. " " .. table.concat(o.choices, "|")
-    elseif kind ~= "boolean" then
+    if kind ~= "boolean" then
       s = s .. " " .. (o.metavar or metavars[kind] or "VALUE")
     end
     left[i] = s
@@ -56,6 +54,9 @@ function M.usage(spec)
   lines[#lines + 1] = "options:"
   for i, o in ipairs(spec.options) do
     local help = o.help or ""
+    if o[2] == "choice" then
+      help = help .. " (one of " .. table.concat(o.choices, ", ") .. ")"
+    end
     if o.default ~= nil and o[2] ~= "boolean" then
       help = help .. " (default " .. tostring(o.text_default or o.default) .. ")"
     end
@@ -108,7 +109,7 @@ local function convert(spec, o, flag, value)
     return value
   elseif kind == "choice" then
     for _, c in ipairs(o.choices) do
-      if c == value then return value end
+      if c:lower() == value:lower() then return c end
     end
     M.fail(spec, "%s must be one of %s, got %q", flag, table.concat(o.choices, ", "), value)
   end
