@@ -44,7 +44,18 @@ type env struct {
 	hook           *webhook
 }
 
+// newEnv starts a simulator seeded with the demo registry and points
+// harbor.default and HARBOR_URL/HARBOR_CREDENTIALS at it.
 func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := newSimulator(t)
+	t.Setenv("HARBOR_URL", e.vars["harbor"])
+	t.Setenv("HARBOR_CREDENTIALS", base64.StdEncoding.EncodeToString([]byte(harbortest.AdminUser+":"+harbortest.AdminPassword)))
+	return e
+}
+
+// newSimulator is newEnv without touching the process environment.
+func newSimulator(t *testing.T) *env {
 	t.Helper()
 	srv := harbortest.New(harbortest.Options{Clock: func() time.Time { return referenceTime }})
 	url := srv.Start()
@@ -55,8 +66,6 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	t.Setenv("HARBOR_URL", url)
-	t.Setenv("HARBOR_CREDENTIALS", base64.StdEncoding.EncodeToString([]byte(harbortest.AdminUser+":"+harbortest.AdminPassword)))
 	return &env{srv: srv, client: c, dir: t.TempDir(), vars: map[string]string{"harbor": url}}
 }
 
