@@ -31,6 +31,7 @@ func Loader(L *lua.LState) int {
 	} {
 		mod.RawSetString(name, L.NewFunction(fn))
 	}
+	withIterators(L, mod)
 	L.Push(mod)
 	return 1
 }
