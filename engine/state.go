@@ -98,10 +98,11 @@ func newState(ctx context.Context, opts Options, script, dir string) (L *lua.LSt
 		stack = DefaultCallStackSize
 	}
 	L = lua.NewState(lua.Options{
-		SkipOpenLibs:        true,
-		CallStackSize:       stack,
-		MinimizeStackMemory: true,
-		RegistrySize:        1024 * 16,
+		SkipOpenLibs:  true,
+		CallStackSize: stack,
+		// The fixed call stack (about 80 bytes a frame) is used because the
+		// growing one lets overflow escape its own check as a Go panic.
+		RegistrySize: 1024 * 16,
 		// Registers grow with call depth; leave room for the call stack to
 		// overflow first so runaway recursion reads as "stack overflow".
 		RegistryMaxSize: stack * 64,

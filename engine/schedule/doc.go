@@ -1,0 +1,3 @@
+// Package schedule is the daemon behind "harborscript schedule": it runs Lua
+// script files on cron schedules and on Harbor webhook events.
+package schedule
