@@ -54,4 +54,14 @@ var cases = []scriptCase{
 		wantErr: `no project matches --project "^nope$"`},
 	{script: "cleanup.lua", name: "bad-age", args: []string{"--older-than", "ninety"},
 		wantErr: `--older-than must be a positive age such as 90d, 12h or 2w, got "ninety"`},
+
+	{script: "cve-impact.lua", args: []string{"--cve", "CVE-2021-44228"}},
+	{script: "cve-impact.lua", name: "package-range",
+		args: []string{"--package", "libssl3", "--min-version", "3.0.0", "--max-version", "3.0.7"}},
+	{script: "cve-impact.lua", name: "openssl-csv", args: []string{"--package", "openssl", "--min-version", "3.0.0", "--format", "csv"}},
+	{script: "cve-impact.lua", name: "json", args: []string{"--cve", "cve-2023-2650", "--project", "team-a,legacy", "--format", "json"}},
+	{script: "cve-impact.lua", name: "prefix-is-not-a-match", args: []string{"--cve", "CVE-2021-4422"}},
+	{script: "cve-impact.lua", name: "no-query", wantErr: "give --cve ID or --package NAME"},
+	{script: "cve-impact.lua", name: "bad-format", args: []string{"--cve", "CVE-2021-44228", "--format", "xml"},
+		wantErr: `--format must be one of table, csv, json, got "xml"`},
 }

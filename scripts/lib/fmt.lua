@@ -64,4 +64,10 @@ function M.duration(sec)
   return ("%ds"):format(sec)
 end
 
+-- count renders "1 artifact", "3 artifacts".
+function M.count(n, noun, plural)
+  if n == 1 then return "1 " .. noun end
+  return ("%d %s"):format(n, plural or (noun .. "s"))
+end
+
 return M
