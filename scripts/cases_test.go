@@ -64,4 +64,9 @@ var cases = []scriptCase{
 	{script: "cve-impact.lua", name: "no-query", wantErr: "give --cve ID or --package NAME"},
 	{script: "cve-impact.lua", name: "bad-format", args: []string{"--cve", "CVE-2021-44228", "--format", "xml"},
 		wantErr: `--format must be one of table, csv, json, got "xml"`},
+
+	{script: "vuln-summary.lua"},
+	{script: "vuln-summary.lua", name: "json", args: []string{"--project", "team-a,legacy", "--top", "2", "--format", "json"}},
+	{script: "vuln-summary.lua", name: "bad-top", args: []string{"--top", "-1"},
+		wantErr: `--top must be a non-negative integer, got "-1"`},
 }
