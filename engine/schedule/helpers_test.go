@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/harborscript/harborscript/bindings"
@@ -52,7 +54,10 @@ func writeFile(t *testing.T, dir, name, content string) string {
 type gate struct {
 	started chan string
 	release chan struct{}
+	once    sync.Once
 }
+
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
 func newGate() *gate { return &gate{started: make(chan string, 100), release: make(chan struct{})} }
 
@@ -114,7 +119,7 @@ func newFixture(t *testing.T, yaml string, scripts map[string]string) *fixture {
 		t.Fatal(err)
 	}
 	f.d = d
-	t.Cleanup(func() { close(f.gate.release); d.Shutdown(time.Second) })
+	t.Cleanup(func() { f.gate.open(); d.Shutdown(time.Second) })
 	return f
 }
 
@@ -140,3 +145,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func countLines(s, sub string) int { return strings.Count(s, sub) }
+
+// metricValue reads a counter or gauge.
+func metricValue(m prometheus.Metric) float64 {
+	var pb dto.Metric
+	if err := m.Write(&pb); err != nil {
+		return -1
+	}
+	switch {
+	case pb.Counter != nil:
+		return pb.Counter.GetValue()
+	case pb.Gauge != nil:
+		return pb.Gauge.GetValue()
+	}
+	return -1
+}
