@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/chzyer/readline"
@@ -175,7 +176,10 @@ func replAction(c *cli.Context) error {
 		} else if strings.TrimSpace(chunk) == "" {
 			continue
 		}
-		results, err, incomplete := evalInput(L, chunk, sig)
+		results, err, incomplete, stopped := evalInput(L, chunk, sig)
+		if stopped == syscall.SIGTERM {
+			return &exitCode{code: exitCanceled, msg: "terminated"}
+		}
 		if incomplete {
 			pending = chunk
 			continue
@@ -201,30 +205,43 @@ func replAction(c *cli.Context) error {
 
 // evalInput runs one input, first as an expression to print, then as a
 // statement. incomplete means the input needs more lines.
-func evalInput(L *lua.LState, chunk string, sig <-chan os.Signal) (results []lua.LValue, err error, incomplete bool) {
+// stopped is the signal that interrupted it, if any.
+func evalInput(L *lua.LState, chunk string, sig <-chan os.Signal) (results []lua.LValue, err error, incomplete bool, stopped os.Signal) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
-	defer close(done)
+	got := make(chan os.Signal, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		select {
-		case <-sig:
+		case s := <-sig:
+			got <- s
 			cancel()
 		case <-done:
+		}
+	}()
+	defer func() {
+		close(done)
+		wg.Wait()
+		select {
+		case stopped = <-got:
+		default:
 		}
 	}()
 	results, err = engine.Eval(ctx, L, "stdin", "return "+chunk)
 	exprErr := err
 	if se, ok := engine.AsScriptError(err); !ok || !se.Syntax {
-		return results, err, false
+		return results, err, false, nil
 	}
 	results, err = engine.Eval(ctx, L, "stdin", chunk)
 	if se, ok := engine.AsScriptError(err); ok && se.Syntax {
 		if unfinished(se) || unfinished(exprErr) {
-			return nil, nil, true
+			return nil, nil, true, nil
 		}
 	}
-	return results, err, false
+	return results, err, false, nil
 }
 
 // unfinished reports a syntax error caused by the input stopping early.

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"io"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestReplThroughStdin(t *testing.T) {
@@ -57,4 +62,40 @@ func TestReplUnfinishedInputAtEOF(t *testing.T) {
 	r := runCLI(t, invocation{args: []string{"repl"}, stdin: "for i = 1, 2 do\n"})
 	wantCode(t, r, 0)
 	wantContains(t, "stderr", r.stderr, "unfinished")
+}
+
+func TestReplInterruptStopsOnlyTheInput(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd, _, errb := command(ctx, invocation{args: []string{"repl"}})
+	cmd.Stdin, cmd.Stdout = nil, nil
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewReader(stdout)
+	io.WriteString(stdin, "print('looping') io.stdout:flush() while true do end\n")
+	if l, err := lines.ReadString('\n'); l != "looping\n" {
+		t.Fatalf("waiting for the loop: %q, %v", l, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, "'alive'\n")
+	stdin.Close()
+	rest, _ := io.ReadAll(lines)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("repl ended with %v\nstderr:\n%s", err, errb)
+	}
+	if string(rest) != "alive\n" {
+		t.Errorf("stdout after the interrupt = %q", rest)
+	}
+	wantContains(t, "stderr", errb.String(), "error: interrupted")
 }

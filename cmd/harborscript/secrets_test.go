@@ -45,7 +45,6 @@ error(tostring(c))
 			args = append([]string{"repl", "--log-level", "debug"}, conn...)
 			outputs = append(outputs, runCLI(t, invocation{args: args, stdin: "harbor = require('harbor')\nharbor.default\nharbor.default:get_current_user()\nerror(harbor.default)\n"}))
 
-			outputs = append(outputs, runCLI(t, invocation{args: []string{"check", script}}))
 			for _, o := range outputs {
 				for _, secret := range []string{password, basic} {
 					if strings.Contains(o.stdout+o.stderr, secret) {
