@@ -87,4 +87,12 @@ var cases = []scriptCase{
 		setup:   withInput("repositories.lua"),
 		wantErr: "notify: --input {input} is not JSON"},
 	{script: "notify.lua", name: "no-webhook", wantErr: "--webhook URL is required"},
+
+	{script: "audit.lua"},
+	{script: "audit.lua", name: "auto-scan-and-short-window", args: []string{"--within", "6h"},
+		setup: func(t *testing.T, e *env) {
+			e.lua(t, `require("harbor").default:update_project("mirrors", {metadata = {auto_scan = "true", public = "false"}})`)
+		}},
+	{script: "audit.lua", name: "bad-within", args: []string{"--within", "soon"},
+		wantErr: `--within must be a positive age such as 90d, 12h or 2w, got "soon"`},
 }

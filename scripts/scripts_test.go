@@ -92,6 +92,20 @@ func (e *env) run(script string, args ...string) error {
 	})
 }
 
+// lua runs code against the same simulator, to prepare it for a case.
+func (e *env) lua(t *testing.T, code string) {
+	t.Helper()
+	if err := engine.RunString(context.Background(), "setup.lua", code, engine.Options{
+		Stdout: &e.stdout,
+		Stderr: &e.stderr,
+		Setup: func(L *lua.LState) error {
+			return bindings.Setup(L, &bindings.Options{Harbor: luaharbor.Env{Default: e.client, Stderr: &e.stderr}})
+		},
+	}); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+}
+
 func (e *env) expand(s string) string {
 	for k, v := range e.vars {
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
