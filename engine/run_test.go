@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -194,6 +195,31 @@ func TestEvalKeepsStateBetweenChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out.String() != "20\n" {
+		t.Fatalf("got %q", out.String())
+	}
+}
+
+func TestEvalSurvivesATimedOutChunk(t *testing.T) {
+	var out bytes.Buffer
+	L, closeState, err := NewState(context.Background(), Options{Stdout: &out, Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeState()
+	_, err = Eval(context.Background(), L, "=repl", "while true do end")
+	if se := scriptError(t, err); !se.Timeout {
+		t.Fatalf("got %+v", se)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = Eval(ctx, L, "=repl", "while true do end")
+	if se := scriptError(t, err); !se.Canceled {
+		t.Fatalf("got %+v", se)
+	}
+	if _, err := Eval(context.Background(), L, "=repl", "print('alive')"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "alive\n" {
 		t.Fatalf("got %q", out.String())
 	}
 }
