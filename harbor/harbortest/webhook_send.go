@@ -1,0 +1,304 @@
+package harbortest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// More event types a test can record with Notify; the simulator itself
+// emits only pushes, deletions and completed scans.
+const (
+	EventScanningFailed = "SCANNING_FAILED"
+	EventQuotaExceed    = "QUOTA_EXCEED"
+	EventQuotaWarning   = "QUOTA_WARNING"
+	EventPullArtifact   = "PULL_ARTIFACT"
+)
+
+// cloudEventNames are the CloudEvents type names Harbor uses.
+var cloudEventNames = map[string]string{
+	"PUSH_ARTIFACT":      "harbor.artifact.pushed",
+	"PULL_ARTIFACT":      "harbor.artifact.pulled",
+	"DELETE_ARTIFACT":    "harbor.artifact.deleted",
+	"QUOTA_EXCEED":       "harbor.quota.exceeded",
+	"QUOTA_WARNING":      "harbor.quota.warned",
+	"SCANNING_FAILED":    "harbor.scan.failed",
+	"SCANNING_STOPPED":   "harbor.scan.stopped",
+	"SCANNING_COMPLETED": "harbor.scan.completed",
+	"REPLICATION":        "harbor.replication.status.changed",
+	"TAG_RETENTION":      "harbor.tag_retention.finished",
+}
+
+// Delivery is one webhook request the sender made.
+type Delivery struct {
+	PolicyID int64
+	Address  string
+	Format   string
+	Type     string
+	Status   int // 0 when the request failed
+	Err      error
+}
+
+// WebhookSender delivers the simulator's events to the targets of its
+// projects' webhook policies, as Harbor does: one POST per policy target,
+// the policy's auth_header verbatim as Authorization, Default or
+// CloudEvents payloads, 3 s timeout, no retries.
+type WebhookSender struct {
+	s      *Server
+	client *http.Client
+
+	mu         sync.Mutex
+	deliveries []Delivery
+	inflight   sync.WaitGroup
+}
+
+// SendWebhooks starts delivering every event recorded from now on.
+func (s *Server) SendWebhooks() *WebhookSender {
+	w := &WebhookSender{s: s, client: &http.Client{Timeout: 3 * time.Second}}
+	s.Subscribe(w.deliver)
+	return w
+}
+
+// Deliveries returns the requests made so far.
+func (w *WebhookSender) Deliveries() []Delivery {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Delivery(nil), w.deliveries...)
+}
+
+// Wait blocks until deliveries started so far have been answered.
+func (w *WebhookSender) Wait() { w.inflight.Wait() }
+
+func (w *WebhookSender) deliver(ev Event) {
+	w.inflight.Add(1)
+	defer w.inflight.Done()
+	for _, p := range w.s.WebhookPolicies(ev.Project) {
+		if !p.Enabled || !contains(p.EventTypes, ev.Type) {
+			continue
+		}
+		for _, t := range p.Targets {
+			if t.Type != "http" {
+				continue
+			}
+			w.send(p, t, ev)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *WebhookSender) send(p WebhookPolicy, t WebhookTarget, ev Event) {
+	d := Delivery{PolicyID: p.ID, Address: t.Address, Format: t.PayloadFormat, Type: ev.Type}
+	body, ctype, err := w.s.WebhookPayload(ev, t.PayloadFormat, p.ID)
+	if err == nil {
+		var req *http.Request
+		req, err = http.NewRequest(http.MethodPost, t.Address, bytes.NewReader(body))
+		if err == nil {
+			if t.AuthHeader != "" {
+				req.Header.Set("Authorization", t.AuthHeader)
+			}
+			req.Header.Set("Content-Type", ctype)
+			var resp *http.Response
+			if resp, err = w.client.Do(req); err == nil {
+				d.Status = resp.StatusCode
+				resp.Body.Close()
+			}
+		}
+	}
+	d.Err = err
+	w.mu.Lock()
+	w.deliveries = append(w.deliveries, d)
+	w.mu.Unlock()
+}
+
+// WebhookPayload renders ev as Harbor would send it to a target of the
+// given payload format ("Default" or "CloudEvents") of policy policyID,
+// and returns the body and its Content-Type.
+func (s *Server) WebhookPayload(ev Event, format string, policyID int64) ([]byte, string, error) {
+	data := s.eventData(ev)
+	switch format {
+	case "", "Default":
+		body, err := json.Marshal(struct {
+			Type      string         `json:"type"`
+			OccurAt   int64          `json:"occur_at"`
+			Operator  string         `json:"operator"`
+			EventData map[string]any `json:"event_data"`
+		}{ev.Type, ev.OccurAt.Unix(), ev.Operator, data})
+		return body, "application/json", err
+	case "CloudEvents":
+		name, ok := cloudEventNames[ev.Type]
+		if !ok {
+			return nil, "", fmt.Errorf("no CloudEvents name for %s", ev.Type)
+		}
+		body, err := json.Marshal(struct {
+			SpecVersion     string         `json:"specversion"`
+			ID              string         `json:"id"`
+			Source          string         `json:"source"`
+			Type            string         `json:"type"`
+			DataContentType string         `json:"datacontenttype"`
+			Time            string         `json:"time"`
+			Data            map[string]any `json:"data"`
+			Operator        string         `json:"operator"`
+			RequestID       string         `json:"requestid"`
+		}{"1.0", eventID(ev, policyID), "/projects/" + strconv.FormatInt(ev.ProjectID, 10) + "/webhook/policies/" + strconv.FormatInt(policyID, 10),
+			name, "application/json", ev.OccurAt.UTC().Format(time.RFC3339), data, ev.Operator, ev.RequestID})
+		return body, "application/cloudevents+json", err
+	}
+	return nil, "", fmt.Errorf("unknown payload format %q", format)
+}
+
+// eventID is stable per event and policy, so a resent delivery keeps its
+// id as Harbor's retries do.
+func eventID(ev Event, policyID int64) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s|%s|%s|%d|%s", ev.Type, ev.OccurAt.UnixNano(), ev.Project, ev.Repository, ev.Digest, policyID, ev.RequestID)))
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-4" + x[13:16] + "-a" + x[17:20] + "-" + x[20:32]
+}
+
+// eventData builds event_data with the shapes of Harbor's captured
+// deliveries: repository, resources (with scan_overview for scan events),
+// scan, custom_attributes for quota events.
+func (s *Server) eventData(ev Event) map[string]any {
+	host := strings.TrimPrefix(strings.TrimPrefix(s.URL(), "http://"), "https://")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	repoType := "private"
+	if ev.Public {
+		repoType = "public"
+	}
+	repo := map[string]any{"name": ev.Repository, "namespace": ev.Project,
+		"repo_full_name": ev.Project + "/" + ev.Repository, "repo_type": repoType}
+	var art *Artifact
+	for _, p := range s.data.Projects {
+		if p.Name != ev.Project {
+			continue
+		}
+		if r := findRepo(p, ev.Repository); r != nil {
+			if ev.Type == EventPushArtifact || ev.Type == EventPullArtifact {
+				repo["date_created"] = r.CreationTime.Unix()
+			}
+			art = findArtifact(r, ev.Digest)
+		}
+	}
+	data := map[string]any{"repository": repo}
+	res := map[string]any{"digest": ev.Digest, "tag": ev.Tag,
+		"resource_url": host + "/" + ev.Project + "/" + ev.Repository + ":" + ev.Tag}
+	switch ev.Type {
+	case EventScanningCompleted, EventScanningFailed, "SCANNING_STOPPED":
+		ov := map[string]any{}
+		if art != nil {
+			if o, ok := s.overview(art); ok {
+				if ev.Type == EventScanningFailed {
+					o.ScanStatus = "Error"
+					o.Summary = nil
+				}
+				ov[mimeVulnReport] = o
+				ov[mimeHarborReport] = o
+			}
+		}
+		res["scan_overview"] = ov
+		data["resources"] = []any{res}
+		data["scan"] = map[string]any{"scan_type": "vulnerability"}
+	case EventQuotaExceed, EventQuotaWarning:
+		msg := "quota usage reach 85%: resource storage used of project " + ev.Project
+		if ev.Type == EventQuotaExceed {
+			msg = "adding storage resource to project " + ev.Project + " will exceed the configured upper limit."
+		}
+		data["custom_attributes"] = map[string]any{"Details": msg}
+	default:
+		data["resources"] = []any{res}
+	}
+	return data
+}
+
+// The MIME types under which Harbor's scan_overview lists the report.
+const (
+	mimeVulnReport   = "application/vnd.security.vulnerability.report; version=1.1"
+	mimeHarborReport = "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0"
+)
+
+// Notify records ev as if Harbor had raised it and delivers it to
+// subscribers; OccurAt defaults to now.
+func (s *Server) Notify(ev Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ev.OccurAt.IsZero() {
+		ev.OccurAt = s.now()
+	}
+	if ev.ProjectID == 0 {
+		for _, p := range s.data.Projects {
+			if p.Name == ev.Project {
+				ev.ProjectID, ev.Public = p.ID, isPublic(p)
+			}
+		}
+	}
+	if ev.RequestID == "" {
+		ev.RequestID = newUUID()
+	}
+	s.events = append(s.events, ev)
+	for _, fn := range s.subscribers {
+		go fn(ev)
+	}
+}
+
+// Push simulates "docker push project/repository:tag" by admin: a new
+// image artifact (the repository is created if needed) and a
+// PUSH_ARTIFACT event. It returns the artifact's digest.
+func (s *Server) Push(project, repository, tag string) (string, error) {
+	if project == "" || repository == "" || tag == "" {
+		return "", errors.New("push: project, repository and tag are required")
+	}
+	s.mu.Lock()
+	var p *Project
+	for _, x := range s.data.Projects {
+		if x.Name == project {
+			p = x
+		}
+	}
+	if p == nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("push: project %q not found", project)
+	}
+	now := s.now()
+	r := findRepo(p, repository)
+	if r == nil {
+		r = &Repository{ID: s.newID("repository"), Name: repository, CreationTime: now, UpdateTime: now}
+		p.Repositories = append(p.Repositories, r)
+	}
+	sum := sha256.Sum256([]byte(project + "/" + repository + ":" + tag + "@" + now.Format(time.RFC3339Nano) + randomHex(8)))
+	a := &Artifact{ID: s.newID("artifact"), Digest: "sha256:" + hex.EncodeToString(sum[:]), Size: 1024, Type: "IMAGE",
+		MediaType: "application/vnd.oci.image.config.v1+json", ManifestMediaType: "application/vnd.oci.image.manifest.v1+json",
+		PushTime: now, PullTime: zeroTime}
+	// A tag moves to the new artifact, as a push of an existing tag does.
+	for _, other := range r.Artifacts {
+		for i, t := range other.Tags {
+			if t.Name == tag {
+				other.Tags = append(other.Tags[:i], other.Tags[i+1:]...)
+				break
+			}
+		}
+	}
+	a.Tags = []*Tag{{ID: s.newID("tag"), Name: tag, PushTime: now, PullTime: zeroTime}}
+	r.Artifacts = append(r.Artifacts, a)
+	r.UpdateTime = now
+	ev := Event{Type: EventPushArtifact, OccurAt: now, Operator: AdminUser, ProjectID: p.ID, Project: p.Name,
+		Repository: r.Name, Digest: a.Digest, Tag: tag, Public: isPublic(p)}
+	s.mu.Unlock()
+	s.Notify(ev)
+	return a.Digest, nil
+}
