@@ -1,3 +1,5 @@
+// Package scripts_test runs every Lua script in scripts/ against the Harbor simulator
+// and compares its output with the golden files in testdata/golden.
 package scripts_test
 
 import (
