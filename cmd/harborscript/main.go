@@ -44,6 +44,7 @@ func main() {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		runCommand(),
+		checkCommand(),
 		replCommand(),
 		opsCommand(),
 		demoServerCommand(),

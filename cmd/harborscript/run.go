@@ -47,7 +47,7 @@ func runAction(c *cli.Context) error {
 				return usageErrorf("run: cannot read the script from stdin: %v", err)
 			}
 			code = string(data)
-		} else if err := checkReadable(script); err != nil {
+		} else if err := checkReadable("run", script); err != nil {
 			return err
 		}
 	}
@@ -79,17 +79,17 @@ func runAction(c *cli.Context) error {
 
 // checkReadable turns a missing or unreadable script into a usage error
 // before anything is started.
-func checkReadable(path string) error {
+func checkReadable(cmd, path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return usageErrorf("run: cannot read script %q: %v", path, unwrapPathError(err))
+		return usageErrorf("%s: cannot read script %q: %v", cmd, path, unwrapPathError(err))
 	}
 	if st.IsDir() {
-		return usageErrorf("run: %q is a directory, not a script", path)
+		return usageErrorf("%s: %q is a directory, not a script", cmd, path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return usageErrorf("run: cannot read script %q: %v", path, unwrapPathError(err))
+		return usageErrorf("%s: cannot read script %q: %v", cmd, path, unwrapPathError(err))
 	}
 	return f.Close()
 }

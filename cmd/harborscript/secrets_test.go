@@ -45,6 +45,10 @@ error(tostring(c))
 			args = append([]string{"repl", "--log-level", "debug"}, conn...)
 			outputs = append(outputs, runCLI(t, invocation{args: args, stdin: "harbor = require('harbor')\nharbor.default\nharbor.default:get_current_user()\nerror(harbor.default)\n"}))
 
+			// check takes no connection, but reads the same environment.
+			outputs = append(outputs, runCLI(t, invocation{args: []string{"check", script},
+				env: []string{"HARBOR_URL=" + srv.URL(), "HARBOR_PASSWORD=" + password, "HARBOR_USERNAME=" + user}}))
+
 			for _, o := range outputs {
 				for _, secret := range []string{password, basic} {
 					if strings.Contains(o.stdout+o.stderr, secret) {
