@@ -160,23 +160,12 @@ func reportTable(L *lua.LState, r *harbor.VulnerabilityReport) *lua.LTable {
 	}
 	vulns := L.CreateTable(len(r.Vulnerabilities), 0)
 	for i := range r.Vulnerabilities {
-		vulns.Append(VulnTable(L, &r.Vulnerabilities[i]))
+		vulns.Append(sharedVulnTable(L, &r.Vulnerabilities[i]))
 	}
 	if len(r.Vulnerabilities) == 0 {
 		_ = luaconv.MarkArray(L, vulns)
 	}
 	t.RawSetString("vulnerabilities", vulns)
-	return t
-}
-
-// VulnTable converts one finding, adding fixable and score.
-func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
-	t, ok := decodeRaw(L, nil, v).(*lua.LTable)
-	if !ok {
-		t = L.NewTable()
-	}
-	t.RawSetString("fixable", lua.LBool(ext.Fixable(v)))
-	t.RawSetString("score", lua.LNumber(ext.Score(v)))
 	return t
 }
 

@@ -1,0 +1,145 @@
+package luainfo
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/harborscript/harborscript/bindings/luaconv"
+	"github.com/harborscript/harborscript/harbor"
+	"github.com/harborscript/harborscript/harbor/ext"
+)
+
+// VulnTable converts one finding, adding fixable and score. The table is
+// built from the fields directly: encoding each finding to JSON and decoding
+// it again cost most of the time and garbage of a bulk call. The result is
+// what decoding the finding's JSON gives (null members left out, empty lists
+// marked as arrays).
+func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
+	t := L.CreateTable(0, 14)
+	t.RawSetString("id", lua.LString(v.ID))
+	t.RawSetString("package", lua.LString(v.Package))
+	t.RawSetString("version", lua.LString(v.Version))
+	t.RawSetString("fix_version", lua.LString(v.FixVersion))
+	t.RawSetString("severity", lua.LString(v.Severity))
+	if v.Status != "" {
+		t.RawSetString("status", lua.LString(v.Status))
+	}
+	t.RawSetString("description", lua.LString(v.Description))
+	if v.Links != nil {
+		t.RawSetString("links", StringList(L, v.Links))
+	}
+	if len(v.ArtifactDigests) > 0 {
+		t.RawSetString("artifact_digests", StringList(L, v.ArtifactDigests))
+	}
+	if p := v.PreferredCVSS; p != nil {
+		c := L.CreateTable(0, 4)
+		if p.ScoreV3 != nil {
+			c.RawSetString("score_v3", lua.LNumber(*p.ScoreV3))
+		}
+		if p.ScoreV2 != nil {
+			c.RawSetString("score_v2", lua.LNumber(*p.ScoreV2))
+		}
+		c.RawSetString("vector_v3", lua.LString(p.VectorV3))
+		c.RawSetString("vector_v2", lua.LString(p.VectorV2))
+		t.RawSetString("preferred_cvss", c)
+	}
+	if v.CWEIDs != nil {
+		t.RawSetString("cwe_ids", StringList(L, v.CWEIDs))
+	}
+	if len(v.VendorAttributes) > 0 {
+		if va, err := luaconv.DecodeJSON(L, v.VendorAttributes); err == nil && va != lua.LNil {
+			t.RawSetString("vendor_attributes", va)
+		}
+	}
+	t.RawSetString("fixable", lua.LBool(ext.Fixable(v)))
+	t.RawSetString("score", lua.LNumber(ext.Score(v)))
+	return t
+}
+
+// Findings repeat: every image built on one base carries the base's CVEs,
+// and a scanner reports them identically. Keeping one table per distinct
+// finding instead of one per artifact divides the memory of a kept bulk
+// result by the number of artifacts sharing each finding (500,000 tables
+// for 10,000 artifacts × 50 findings otherwise). The tables stay plain, so
+// ipairs, pairs and json.encode work; the price is that a script that
+// writes into a finding of report.vulnerabilities changes it wherever the
+// same finding appears. The cache is bounded so that a stream over a huge
+// registry does not keep every distinct finding alive.
+
+const (
+	sharedKey      = "harbor.ext.ArtifactInfo.findings"
+	sharedCapacity = 1 << 16
+)
+
+type vulnKey struct {
+	id, pkg, version, fix, severity, status, description string
+	links, digests, cwe, vendor, vectorV3, vectorV2      string
+	scoreV3, scoreV2                                     float64
+	flags                                                uint8
+}
+
+const (
+	hasLinks = 1 << iota
+	hasCWE
+	hasCVSS
+	hasV3
+	hasV2
+)
+
+func keyOf(v *harbor.VulnerabilityItem) vulnKey {
+	k := vulnKey{id: v.ID, pkg: v.Package, version: v.Version, fix: v.FixVersion, severity: v.Severity,
+		status: v.Status, description: v.Description, links: strings.Join(v.Links, "\x00"),
+		digests: strings.Join(v.ArtifactDigests, "\x00"), cwe: strings.Join(v.CWEIDs, "\x00"),
+		vendor: string(v.VendorAttributes)}
+	if v.Links != nil {
+		k.flags |= hasLinks
+	}
+	if v.CWEIDs != nil {
+		k.flags |= hasCWE
+	}
+	if p := v.PreferredCVSS; p != nil {
+		k.flags |= hasCVSS
+		k.vectorV3, k.vectorV2 = p.VectorV3, p.VectorV2
+		if p.ScoreV3 != nil {
+			k.flags |= hasV3
+			k.scoreV3 = *p.ScoreV3
+		}
+		if p.ScoreV2 != nil {
+			k.flags |= hasV2
+			k.scoreV2 = *p.ScoreV2
+		}
+	}
+	return k
+}
+
+type sharedFindings struct{ tables map[vulnKey]*lua.LTable }
+
+func findings(L *lua.LState) *sharedFindings {
+	if ud, ok := L.G.Registry.RawGetString(sharedKey).(*lua.LUserData); ok {
+		if s, ok := ud.Value.(*sharedFindings); ok {
+			return s
+		}
+	}
+	s := &sharedFindings{tables: map[vulnKey]*lua.LTable{}}
+	ud := L.NewUserData()
+	ud.Value = s
+	L.G.Registry.RawSetString(sharedKey, ud)
+	return s
+}
+
+// sharedVulnTable is VulnTable, reusing the table of an identical finding
+// built earlier in this state.
+func sharedVulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
+	s := findings(L)
+	k := keyOf(v)
+	if t, ok := s.tables[k]; ok {
+		return t
+	}
+	t := VulnTable(L, v)
+	if len(s.tables) >= sharedCapacity {
+		s.tables = map[vulnKey]*lua.LTable{}
+	}
+	s.tables[k] = t
+	return t
+}
