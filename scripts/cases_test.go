@@ -1,6 +1,7 @@
 package scripts_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/harborscript/harborscript/harbor/harbortest"
@@ -95,4 +96,32 @@ var cases = []scriptCase{
 		}},
 	{script: "audit.lua", name: "bad-within", args: []string{"--within", "soon"},
 		wantErr: `--within must be a positive age such as 90d, 12h or 2w, got "soon"`},
+
+	{script: "on_scan_critical.lua", event: scanCompleted("team-a", "java-app", "3.4.1",
+		"sha256:375ff3839f861b05a8c9a668831764806b3ba8e5921f829ceac72bfe200c97b0", 3),
+		env:   map[string]string{"CHAT_WEBHOOK_URL": "{webhook}", "CRITICAL_LABEL": "needs-fix"},
+		setup: receiver(200),
+		check: both(checkPosted("on_scan_critical.received.txt"), checkLabelled("team-a", "java-app", "3.4.1", "needs-fix"))},
+	{script: "on_scan_critical.lua", name: "no-critical", event: scanCompleted("library", "alpine", "latest",
+		"sha256:4297b2888c328dbb0a3b66ba6801d6fcc00e4640cf29e8eb22b1de8c68a99c0e", 0)},
+	{script: "on_scan_critical.lua", name: "no-event", wantErr: "no event"},
+}
+
+// scanCompleted is a SCANNING_COMPLETED event as the schedule gives it to
+// handlers, with critical findings in its summary.
+func scanCompleted(project, repo, tag, digest string, critical int) string {
+	return fmt.Sprintf(`{"type": "SCANNING_COMPLETED", "project": %q, "repository": %q, "repo_full_name": %q,
+		"tag": %q, "digest": %q, "summary": {"Critical": %d}}`, project, repo, project+"/"+repo, tag, digest, critical)
+}
+
+// checkLabelled asserts that the artifact carries the label afterwards.
+func checkLabelled(project, repo, ref, label string) func(t *testing.T, e *env) {
+	return func(t *testing.T, e *env) {
+		e.lua(t, fmt.Sprintf(`
+			local a = require("harbor").default:get_artifact(%q, %q, %q, {with_label = true})
+			for _, l in ipairs(a.labels or {}) do
+				if l.name == %q then return end
+			end
+			error("artifact is not labelled %s")`, project, repo, ref, label, label))
+	}
 }

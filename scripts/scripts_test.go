@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/harborscript/harborscript/bindings"
+	"github.com/harborscript/harborscript/bindings/luaconv"
 	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/engine"
 	"github.com/harborscript/harborscript/harbor"
@@ -44,6 +46,7 @@ type env struct {
 	dir            string            // a temporary directory for files the case writes
 	vars           map[string]string // substituted for {name} in args and output
 	hook           *webhook
+	event          string // JSON set as the global event (webhook handlers)
 }
 
 // newEnv starts a simulator seeded with the demo registry and points
@@ -85,11 +88,21 @@ func (e *env) run(script string, args ...string) error {
 		Stdout: &e.stdout,
 		Stderr: &e.stderr,
 		Setup: func(L *lua.LState) error {
-			return bindings.Setup(L, &bindings.Options{
+			if err := bindings.Setup(L, &bindings.Options{
 				Harbor: luaharbor.Env{Default: e.client, Stderr: &e.stderr},
 				Stdout: &e.stdout,
 				Now:    func() time.Time { return referenceTime },
-			})
+			}); err != nil {
+				return err
+			}
+			if e.event != "" {
+				ev, err := luaconv.DecodeJSON(L, []byte(e.event))
+				if err != nil {
+					return err
+				}
+				L.SetGlobal("event", ev)
+			}
+			return nil
 		},
 	})
 }
@@ -192,6 +205,11 @@ type scriptCase struct {
 	args   []string
 	// setup prepares the simulator or the environment before the run.
 	setup func(t *testing.T, e *env)
+	// event is the JSON of a webhook event, given to the script as the
+	// global event, as "harborscript schedule" does.
+	event string
+	// env sets environment variables ({name} replaced) for the run.
+	env map[string]string
 	// wantErr, when set, must occur in the script's error (a failing run).
 	wantErr string
 	// check asserts more than the golden output after the run.
@@ -211,6 +229,10 @@ func (c scriptCase) run(t *testing.T) {
 	if c.setup != nil {
 		c.setup(t, e)
 	}
+	for k, v := range c.env {
+		t.Setenv(k, e.expand(v))
+	}
+	e.event = c.event
 	err := e.run(c.script, c.args...)
 	switch {
 	case c.wantErr == "" && err != nil:
@@ -294,11 +316,13 @@ func TestEveryScriptDocumentsItself(t *testing.T) {
 		if !strings.HasPrefix(head, "-- "+s+":") {
 			t.Errorf("%s: header must start with %q", s, "-- "+s+":")
 		}
-		if !strings.Contains(head, "-- Example:") || !strings.Contains(head, "harborscript run --demo scripts/"+s) {
-			t.Errorf("%s: header has no example command `harborscript run --demo scripts/%s`", s, s)
+		if !regexp.MustCompile(`(?m)^--.*harborscript run --demo .*scripts/` + regexp.QuoteMeta(s)).MatchString(head) {
+			t.Errorf("%s: header has no example command `harborscript run --demo ... scripts/%s`", s, s)
 		}
-		if !strings.Contains(head, "-- Arguments:") {
-			t.Errorf("%s: header does not describe its arguments", s)
+		// Webhook handlers take their input from the event and the
+		// environment rather than from arguments.
+		if !strings.Contains(head, "-- Arguments:") && !strings.Contains(head, "-- Environment:") {
+			t.Errorf("%s: header describes neither its arguments nor its environment", s)
 		}
 	}
 }
