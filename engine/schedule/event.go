@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -217,8 +218,21 @@ type scanSummary struct {
 // overviewSummary picks the vulnerability report among the overview's MIME
 // types, so scripts need not know their names.
 func overviewSummary(ov map[string]any) *scanSummary {
-	for _, v := range ov {
-		rep, ok := v.(map[string]any)
+	keys := make([]string, 0, len(ov))
+	for k := range ov {
+		keys = append(keys, k)
+	}
+	// Harbor lists the same report under two MIME types; prefer the
+	// generic vulnerability report so the choice does not depend on map order.
+	sort.Slice(keys, func(i, j int) bool {
+		vi, vj := strings.Contains(keys[i], "security.vulnerability"), strings.Contains(keys[j], "security.vulnerability")
+		if vi != vj {
+			return vi
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		rep, ok := ov[k].(map[string]any)
 		if !ok {
 			continue
 		}
