@@ -48,6 +48,7 @@ func commands() []*cli.Command {
 		replCommand(),
 		opsCommand(),
 		demoServerCommand(),
+		scheduleCommand(),
 		versionCommand(),
 	}
 }

@@ -12,12 +12,17 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/harborscript/harborscript/engine"
+	"github.com/harborscript/harborscript/engine/schedule"
 )
 
 func runCommand() *cli.Command {
 	flags := append(connectionFlags(), runtimeFlags()...)
-	flags = append(flags, &cli.StringFlag{Name: "e", Usage: "run `CODE` instead of a file; all arguments go to the script"})
+	flags = append(flags,
+		&cli.StringFlag{Name: "e", Usage: "run `CODE` instead of a file; all arguments go to the script"},
+		&cli.StringFlag{Name: "event", Usage: "give the script the Harbor webhook event in `FILE` (Default or CloudEvents JSON) as the global event and arg.event"})
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a Lua script",
@@ -55,6 +60,16 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	var event *schedule.Event
+	if path := c.String("event"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return usageErrorf("run: cannot read the event file %q: %v", path, unwrapPathError(err))
+		}
+		if event, err = schedule.EventFromJSON(data); err != nil {
+			return usageErrorf("run: %s is not a Harbor webhook event: %v", path, err)
+		}
+	}
 	rt, err := newRuntime(c)
 	if err != nil {
 		return err
@@ -66,6 +81,15 @@ func runAction(c *cli.Context) error {
 	opts.Args = args
 	opts.Stdout, opts.Stderr = rt.stdout, rt.stderr
 	opts.Setup = rt.setup(nil)
+	if event != nil {
+		setup := opts.Setup
+		opts.Setup = func(L *lua.LState) error {
+			if err := setup(L); err != nil {
+				return err
+			}
+			return schedule.InstallEvent(L, event)
+		}
+	}
 	switch {
 	case fromCode:
 		err = engine.RunString(ctx, "(command line)", code, opts)

@@ -295,3 +295,22 @@ func TestRunMemoryLimit(t *testing.T) {
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "memory limit of 32 MiB exceeded", "--memory-limit")
 }
+
+func TestRunWithEventFile(t *testing.T) {
+	dir := t.TempDir()
+	ev := writeFile(t, dir, "push.json", `{"type":"PUSH_ARTIFACT","occur_at":1764319167,"operator":"admin",
+		"event_data":{"resources":[{"digest":"sha256:abc","tag":"v1","resource_url":"h/library/demo:v1"}],
+		"repository":{"name":"demo","namespace":"library","repo_full_name":"library/demo","repo_type":"public"}}}`)
+	r := harborscript(t, "run", "--event", ev, "-e", `print(event.type, arg.event.repository, event.project, event.resources[1].tag)`)
+	wantCode(t, r, 0)
+	if r.stdout != "PUSH_ARTIFACT\tdemo\tlibrary\tv1\n" {
+		t.Errorf("event table: %s", r)
+	}
+	bad := writeFile(t, dir, "bad.json", `{"hello": 1}`)
+	r = harborscript(t, "run", "--event", bad, "-e", `print(1)`)
+	wantCode(t, r, 2)
+	wantContains(t, "stderr", r.stderr, "bad.json is not a Harbor webhook event")
+	r = harborscript(t, "run", "--event", filepath.Join(dir, "missing.json"), "-e", `print(1)`)
+	wantCode(t, r, 2)
+	wantContains(t, "stderr", r.stderr, "cannot read the event file")
+}
