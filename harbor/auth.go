@@ -28,6 +28,10 @@ func (c *Client) verify(ctx context.Context) error {
 		case IsType(err, TypeUnauthorized):
 			c.verified, c.verifyErr = true, err
 			return err
+		case c.auth == "session":
+			// Asked for explicitly: falling back would hide why reads are
+			// slow.
+			return err
 		}
 		// Session login is unavailable here (OIDC, an old Harbor, a proxy):
 		// basic auth it is.

@@ -65,7 +65,7 @@ func New(opts Options) (*Client, error) {
 	if user != "" {
 		c.authHdr = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+secret))
 		if c.auth != "basic" {
-			c.session = &session{user: user, secret: secret}
+			c.session = &session{user: user, secret: secret, recheck: sessionRecheck}
 		}
 	}
 	if c.opts.Timeout <= 0 {

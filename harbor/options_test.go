@@ -33,7 +33,7 @@ func TestAuthModes(t *testing.T) {
 		want  string
 		err   bool
 	}{
-		{"", false, "basic", false},
+		{"", false, "auto", false},
 		{"", true, "basic", false},
 		{"basic", false, "basic", false},
 		{"auto", false, "auto", false},

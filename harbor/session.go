@@ -20,6 +20,12 @@ import (
 // Harbor's default expiry is 60 minutes without use.
 const sessionIdle = 30 * time.Minute
 
+// sessionRecheck is the idle gap after which a session is confirmed before
+// it is trusted again. Harbor's session lifetime is configurable, and a
+// session that expired makes Harbor answer as anonymous with 200 and public
+// data only: one cheap GET /users/current after a pause rules that out.
+var sessionRecheck = 30 * time.Second
+
 type session struct {
 	user, secret string
 
@@ -27,6 +33,7 @@ type session struct {
 	sid     string
 	lastUse time.Time
 	failed  bool // login impossible here: basic auth from now on
+	recheck time.Duration
 
 	rejections int
 }
@@ -128,7 +135,11 @@ func (s *session) current(ctx context.Context, c *Client) string {
 	if s.failed {
 		return ""
 	}
-	if s.sid != "" && time.Since(s.lastUse) > sessionIdle {
+	switch idle := time.Since(s.lastUse); {
+	case s.sid == "":
+	case idle > sessionIdle:
+		s.sid = ""
+	case idle > s.recheck && !s.alive(ctx, c):
 		s.sid = ""
 	}
 	if s.sid == "" && s.loginLocked(ctx, c) != nil {
@@ -136,6 +147,26 @@ func (s *session) current(ctx context.Context, c *Client) string {
 	}
 	s.lastUse = time.Now()
 	return s.sid
+}
+
+// alive asks Harbor whether the session still stands for the user: 200 from
+// /users/current with only the cookie.
+func (s *session) alive(ctx context.Context, c *Client) bool {
+	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.base.String()+"/users/current", nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("User-Agent", "harborscript/"+Version)
+	req.AddCookie(&http.Cookie{Name: "sid", Value: s.sid})
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // rejected reports that a read sent with the session cookie was refused; the
