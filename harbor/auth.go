@@ -25,16 +25,17 @@ func (c *Client) verify(ctx context.Context) error {
 		case err == nil:
 			c.verified = true
 			return nil
-		case IsType(err, TypeUnauthorized):
-			c.verified, c.verifyErr = true, err
-			return err
 		case c.auth == "session":
 			// Asked for explicitly: falling back would hide why reads are
-			// slow.
+			// slow, and a 401 here means what it says.
+			if IsType(err, TypeUnauthorized) {
+				c.verified, c.verifyErr = true, err
+			}
 			return err
 		}
-		// Session login is unavailable here (OIDC, an old Harbor, a proxy):
-		// basic auth it is.
+		// Session login is unavailable here (an old Harbor, a proxy), or
+		// refused a secret that only the API takes (an OIDC user's CLI
+		// secret): basic auth decides.
 	}
 	_, err := c.do(ctx, &Request{Method: http.MethodGet, Path: "/users/current"})
 	switch {

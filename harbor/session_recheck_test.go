@@ -35,3 +35,19 @@ func TestSessionRecheckedAfterIdle(t *testing.T) {
 		t.Errorf("%d login POSTs, want 4 (a second login after the check failed)", n)
 	}
 }
+
+// An OIDC user's CLI secret works with basic auth but not at the web login:
+// auto must not call it wrong.
+func TestAutoFallsBackWhenLoginRefusesAnAPISecret(t *testing.T) {
+	l := &webLogin{user: "admin", password: "cli-secret", refuseLogin: true}
+	c := sessionServer(t, l)(Options{Username: l.user, Secret: l.password})
+	ps, err := c.GetProjects(context.Background(), ListOptions{})
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("got %d projects, %v; want the user's view through basic auth", len(ps), err)
+	}
+	for _, r := range l.requests() {
+		if _, _, ok := r.BasicAuth(); !ok {
+			t.Errorf("%s %s without basic auth", r.Method, r.URL.Path)
+		}
+	}
+}
