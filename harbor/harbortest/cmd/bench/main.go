@@ -23,6 +23,7 @@ type config struct {
 	auth                       string
 	mode                       string
 	seed                       int64
+	memProfile                 string
 }
 
 func main() {
@@ -48,7 +49,8 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.basicAuthCost, "basic-auth-cost", 0, "server time of each basic-auth request (Harbor ≥ 2.15: ~85ms)")
 	fs.IntVar(&cfg.maxConns, "max-connections", 5, "max_connections of the api calls")
 	fs.StringVar(&cfg.auth, "auth", "basic", "client authentication: basic, session or auto")
-	fs.StringVar(&cfg.mode, "mode", "list", "list (get_*: results kept) or stream (iter_*: nothing kept)")
+	fs.StringVar(&cfg.mode, "mode", "list", "list (get_*: results kept), stream (iter_*: nothing kept), or simulator (the same requests, answers discarded: what the in-process simulator costs alone)")
+	fs.StringVar(&cfg.memProfile, "memprofile", "", "write a heap profile at the end of each call to `FILE`.<call>")
 	fs.Int64Var(&cfg.seed, "seed", 1, "seed of the generated registry")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -78,8 +80,8 @@ func parseFlags(args []string) (config, error) {
 		return cfg, fmt.Errorf("-latency and -basic-auth-cost must not be negative")
 	case cfg.auth != "basic" && cfg.auth != "session" && cfg.auth != "auto":
 		return cfg, fmt.Errorf("-auth must be basic, session or auto, got %q", cfg.auth)
-	case cfg.mode != "list" && cfg.mode != "stream":
-		return cfg, fmt.Errorf("-mode must be list or stream, got %q", cfg.mode)
+	case cfg.mode != "list" && cfg.mode != "stream" && cfg.mode != "simulator":
+		return cfg, fmt.Errorf("-mode must be list, stream or simulator, got %q", cfg.mode)
 	}
 	return cfg, nil
 }

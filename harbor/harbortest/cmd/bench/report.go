@@ -45,6 +45,10 @@ func (r *results) print(w io.Writer) {
 		fmt.Fprintf(w, "  peak RSS           %s\n", mib(k.peakRSS))
 		fmt.Fprintf(w, "  peak Go/Lua heap   %s\n", mib(k.peakHeap))
 	}
+	if c.mode == "simulator" {
+		fmt.Fprintln(w, "\nno targets: these calls measure the simulator's own share of the peaks above")
+		return
+	}
 	fmt.Fprintln(w, "\ntargets")
 	limit, limitName := uint64(listRSSLimit), "400 MiB (results kept)"
 	if c.mode == "stream" {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -53,6 +55,17 @@ for info in api.iter_artifact_vulnerabilities{callback = cb, max_connections = M
 	vulns = vulns + #info.report.vulnerabilities
 end
 bench.finish(n, vulns)
+bench.failures(failures)
+`
+
+// simulatorScript measures the process without a client-side sweep (idle),
+// then with the sweep's requests made and their answers thrown away.
+const simulatorScript = `
+bench.begin("idle")
+bench.finish(0, 0)
+bench.begin("discard")
+local n, failures = bench.discard()
+bench.finish(n, 0)
 bench.failures(failures)
 `
 
@@ -122,8 +135,10 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	var start time.Time
 	begin := func(L *lua.LState) int {
 		name := L.CheckString(1)
-		cur = &call{name: name, reports: strings.Contains(name, "vulnerabilities")}
-		runtime.GC()
+		cur = &call{name: name, reports: strings.Contains(name, "vulnerabilities") || name == "discard"}
+		// Return freed memory to the OS so that the RSS peak starts from
+		// what is live, not from what earlier calls left mapped.
+		debug.FreeOSMemory()
 		res.rssReset = resetPeakRSS()
 		hm.reset()
 		fm.reset()
@@ -143,13 +158,28 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		cur.serverTime = time.Duration(st.Total)*cfg.latency + st.AuthTime
 		cur.peakRSS = peakRSS()
 		cur.peakHeap = hm.peakBytes()
-		cur.lower = res.lowerBound(cur.reports, len(res.calls) == 0)
+		if cfg.memProfile != "" {
+			if err := writeHeapProfile(cfg.memProfile + "." + cur.name); err != nil {
+				L.RaiseError("memprofile: %v", err)
+			}
+		}
+		first := true
+		for _, k := range res.calls {
+			first = first && k.requests == 0
+		}
+		cur.lower = res.lowerBound(cur.reports, first)
+		if cur.name == "idle" {
+			cur.lower = 0
+		}
 		res.calls = append(res.calls, cur)
 		return 0
 	}
 	script := listScript
-	if cfg.mode == "stream" {
+	switch cfg.mode {
+	case "stream":
 		script = streamScript
+	case "simulator":
+		script = simulatorScript
 	}
 	opts := engine.Options{
 		Stderr: os.Stderr,
@@ -162,6 +192,15 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			b := L.NewTable()
 			b.RawSetString("begin", L.NewFunction(begin))
 			b.RawSetString("finish", L.NewFunction(finish))
+			b.RawSetString("discard", L.NewFunction(func(L *lua.LState) int {
+				n, failed, err := discardSweep(L.Context(), client, cfg.maxConns)
+				if err != nil {
+					L.RaiseError("discard: %v", err)
+				}
+				L.Push(lua.LNumber(n))
+				L.Push(lua.LNumber(failed))
+				return 2
+			}))
 			b.RawSetString("failures", L.NewFunction(func(L *lua.LState) int {
 				res.failures = L.CheckInt(1)
 				return 0
@@ -208,3 +247,18 @@ func pages(n int) int {
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// writeHeapProfile writes the live heap after a collection, so inuse_space
+// shows what the call keeps.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
