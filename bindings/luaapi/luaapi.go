@@ -84,15 +84,7 @@ func (o *bulkOptions) ext(c *luaharbor.Client, env *luaharbor.Env) ext.Options {
 func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkOptions) {
 	c, n := luaharbor.ClientArg(L, fn)
 	var o bulkOptions
-	switch t := L.Get(n).(type) {
-	case *lua.LNilType:
-	case *lua.LTable:
-		if err := luaopts.Decode(fn, t, &o); err != nil {
-			luaharbor.Raise(L, err)
-		}
-	default:
-		luaharbor.ValueError(L, "%s: argument #%d must be a table of options, got %s", fn, n, luaconv.TypeName(t))
-	}
+	optionsArg(L, fn, n, &o)
 	if L.GetTop() > n {
 		luaharbor.ValueError(L, "%s: takes ([client,] options), got %d arguments", fn, L.GetTop())
 	}
@@ -103,6 +95,20 @@ func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkO
 		luaharbor.ValueError(L, "%s: tags is an option of get_artifact_vulnerabilities; use tag or query here", fn)
 	}
 	return c, &o
+}
+
+// optionsArg decodes the options table at stack index n into dst; nil or
+// absent leaves dst's defaults.
+func optionsArg(L *lua.LState, fn string, n int, dst any) {
+	switch t := L.Get(n).(type) {
+	case *lua.LNilType:
+	case *lua.LTable:
+		if err := luaopts.Decode(fn, t, dst); err != nil {
+			luaharbor.Raise(L, err)
+		}
+	default:
+		luaharbor.ValueError(L, "%s: argument #%d must be a table of options, got %s", fn, n, luaconv.TypeName(t))
+	}
 }
 
 func getArtifacts(L *lua.LState) int {
@@ -184,15 +190,7 @@ func getArtifact(L *lua.LState) int {
 		args[i] = string(s)
 	}
 	o := artifactOptions{WithReport: true}
-	switch t := L.Get(n + 3).(type) {
-	case *lua.LNilType:
-	case *lua.LTable:
-		if err := luaopts.Decode(fn, t, &o); err != nil {
-			luaharbor.Raise(L, err)
-		}
-	default:
-		luaharbor.ValueError(L, "%s: options must be a table, got %s", fn, luaconv.TypeName(t))
-	}
+	optionsArg(L, fn, n+3, &o)
 	info, err := ext.GetArtifact(L.Context(), c.C, args[0], args[1], args[2], o.WithReport)
 	if err != nil {
 		luaharbor.Raise(L, err)
@@ -211,15 +209,7 @@ func getRepositories(L *lua.LState) int {
 	const fn = "get_repositories"
 	c, n := luaharbor.ClientArg(L, fn)
 	var o repositoriesOptions
-	switch t := L.Get(n).(type) {
-	case *lua.LNilType:
-	case *lua.LTable:
-		if err := luaopts.Decode(fn, t, &o); err != nil {
-			luaharbor.Raise(L, err)
-		}
-	default:
-		luaharbor.ValueError(L, "%s: argument #%d must be a table of options, got %s", fn, n, luaconv.TypeName(t))
-	}
+	optionsArg(L, fn, n, &o)
 	max := o.MaxConnections
 	if max == 0 {
 		max = luaharbor.EnvOf(L).MaxConns()
