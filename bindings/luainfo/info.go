@@ -11,11 +11,7 @@ import (
 	"github.com/harborscript/harborscript/harbor/ext"
 )
 
-// Registry keys. The info tables themselves stay plain (pairs shows data
-// only, json.encode works), so the Go value behind each one is found through
-// a per-state map from table to userdata. gopher-lua ignores __mode, so the
-// entries live as long as the state (one script run); __mode is still set so
-// that the map would not pin tables on a runtime that honours it.
+// Registry keys.
 const (
 	metaKey    = "harbor.ext.ArtifactInfo.meta"
 	objectsKey = "harbor.ext.ArtifactInfo.objects"
@@ -53,7 +49,7 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 	t.RawSetString("cvss", StatsTable(L, info.CVSS()))
 	t.RawSetString("cvss_max", lua.LNumber(info.CVSSMax()))
 	t.Metatable = metatable(L)
-	objects(L).RawSet(t, &lua.LUserData{Value: info})
+	objects(L).add(t, info)
 	return t
 }
 
@@ -63,12 +59,7 @@ func Lookup(L *lua.LState, v lua.LValue) (*ext.ArtifactInfo, bool) {
 	if !ok {
 		return nil, false
 	}
-	ud, ok := objects(L).RawGet(t).(*lua.LUserData)
-	if !ok {
-		return nil, false
-	}
-	info, ok := ud.Value.(*ext.ArtifactInfo)
-	return info, ok
+	return objects(L).get(t)
 }
 
 // Check returns the Go value of the info table at stack index n, raising an
@@ -95,18 +86,6 @@ func check(L *lua.LState, fn string, n int) *ext.ArtifactInfo {
 		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo, got %s", what)
 	}
 	return nil
-}
-
-func objects(L *lua.LState) *lua.LTable {
-	if t, ok := L.G.Registry.RawGetString(objectsKey).(*lua.LTable); ok {
-		return t
-	}
-	t := L.NewTable()
-	mt := L.NewTable()
-	mt.RawSetString("__mode", lua.LString("k"))
-	t.Metatable = mt
-	L.G.Registry.RawSetString(objectsKey, t)
-	return t
 }
 
 func metatable(L *lua.LState) *lua.LTable {

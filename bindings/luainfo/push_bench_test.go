@@ -13,7 +13,7 @@ import (
 
 // benchInfos are n artifacts whose reports come from a pool of 16 reports
 // of vulns findings each, as a scanner reports images sharing bases.
-func benchInfos(b *testing.B, n, vulns int) []*ext.ArtifactInfo {
+func benchInfos(b testing.TB, n, vulns int) []*ext.ArtifactInfo {
 	b.Helper()
 	pool := make([]*harbor.VulnerabilityReport, 16)
 	for i := range pool {

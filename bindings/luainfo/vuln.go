@@ -2,6 +2,7 @@ package luainfo
 
 import (
 	"strings"
+	"weak"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -64,8 +65,9 @@ func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
 // for 10,000 artifacts × 50 findings otherwise). The tables stay plain, so
 // ipairs, pairs and json.encode work; the price is that a script that
 // writes into a finding of report.vulnerabilities changes it wherever the
-// same finding appears. The cache is bounded so that a stream over a huge
-// registry does not keep every distinct finding alive.
+// same finding appears. The cache is bounded and holds its tables weakly, so
+// that a stream over a huge registry keeps neither every distinct key nor
+// the findings of artifacts it has passed.
 
 const (
 	sharedKey      = "harbor.ext.ArtifactInfo.findings"
@@ -113,7 +115,13 @@ func keyOf(v *harbor.VulnerabilityItem) vulnKey {
 	return k
 }
 
-type sharedFindings struct{ tables map[vulnKey]*lua.LTable }
+// sharedFindings holds weak pointers: a table stays shared while something
+// in the script still holds it, and a stream does not keep the findings of
+// artifacts it has passed. Entries whose table was collected are dropped
+// with the rest when the map reaches its capacity.
+type sharedFindings struct {
+	tables map[vulnKey]weak.Pointer[lua.LTable]
+}
 
 func findings(L *lua.LState) *sharedFindings {
 	if ud, ok := L.G.Registry.RawGetString(sharedKey).(*lua.LUserData); ok {
@@ -121,7 +129,7 @@ func findings(L *lua.LState) *sharedFindings {
 			return s
 		}
 	}
-	s := &sharedFindings{tables: map[vulnKey]*lua.LTable{}}
+	s := &sharedFindings{tables: map[vulnKey]weak.Pointer[lua.LTable]{}}
 	ud := L.NewUserData()
 	ud.Value = s
 	L.G.Registry.RawSetString(sharedKey, ud)
@@ -129,17 +137,17 @@ func findings(L *lua.LState) *sharedFindings {
 }
 
 // sharedVulnTable is VulnTable, reusing the table of an identical finding
-// built earlier in this state.
+// built earlier in this state and still alive.
 func sharedVulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
 	s := findings(L)
 	k := keyOf(v)
-	if t, ok := s.tables[k]; ok {
+	if t := s.tables[k].Value(); t != nil {
 		return t
 	}
 	t := VulnTable(L, v)
 	if len(s.tables) >= sharedCapacity {
-		s.tables = map[vulnKey]*lua.LTable{}
+		s.tables = map[vulnKey]weak.Pointer[lua.LTable]{}
 	}
-	s.tables[k] = t
+	s.tables[k] = weak.Make(t)
 	return t
 }
