@@ -21,7 +21,7 @@ w:write({"library/debian", "bookworm", 1})
 w:close()`},
 				{Name: "encode", Signature: "csv.encode(rows[, opts])", Summary: "Renders rows as CSV text.", Params: []luadoc.Param{header, delim}, Returns: "a string."},
 				{Name: "decode", Signature: "csv.decode(s[, opts])", Summary: "Parses CSV text.",
-					Params: []luadoc.Param{{Name: "header", Type: "boolean", Default: "false", Summary: "The first record names the columns: rows become tables keyed by them."}, delim},
+					Params:  []luadoc.Param{{Name: "header", Type: "boolean", Default: "false", Summary: "The first record names the columns: rows become tables keyed by them."}, delim},
 					Returns: "a list of rows.",
 					Example: `local csv = require("csv")
 local rows = csv.decode("name,count\nalpine,2\n", {header = true})
