@@ -166,3 +166,10 @@ func Slug(heading string) string {
 	}
 	return b.String()
 }
+
+// RenderModule writes the reference section of one module or value.
+func RenderModule(m Module) []byte {
+	var b bytes.Buffer
+	renderModule(&b, m)
+	return bytes.TrimLeft(b.Bytes(), "\n")
+}

@@ -49,6 +49,7 @@ func commands() []*cli.Command {
 		opsCommand(),
 		demoServerCommand(),
 		scheduleCommand(),
+		docCommand(),
 		versionCommand(),
 	}
 }
