@@ -4,6 +4,7 @@ package luaopts
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
@@ -18,6 +19,9 @@ import (
 type Error struct{ Message string }
 
 func (e *Error) Error() string { return e.Message }
+
+// maxDurationSeconds is the longest duration a number of seconds may give.
+const maxDurationSeconds = float64(math.MaxInt64/int64(time.Second)) - 1
 
 var (
 	typeDuration = reflect.TypeOf(time.Duration(0))
@@ -93,6 +97,11 @@ func set(fn, name string, f reflect.Value, v lua.LValue, single bool) error {
 		case lua.LNumber:
 			if x < 0 {
 				return &Error{fmt.Sprintf("%s: %s must not be negative, got %s", fn, name, x.String())}
+			}
+			// Beyond ~292 years (or NaN) the conversion to a Duration
+			// overflows into a negative or meaningless value.
+			if !(float64(x) <= maxDurationSeconds) {
+				return &Error{fmt.Sprintf("%s: %s must be at most %.0f seconds, got %s", fn, name, maxDurationSeconds, x.String())}
 			}
 			f.SetInt(int64(float64(x) * float64(time.Second)))
 			return nil
