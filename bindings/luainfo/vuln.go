@@ -15,38 +15,32 @@ import (
 // built from the fields directly: encoding each finding to JSON and decoding
 // it again cost most of the time and garbage of a bulk call. The result is
 // what decoding the finding's JSON gives (null members left out, empty lists
-// marked as arrays).
+// marked as arrays). Its lists, its preferred_cvss table and its short
+// strings are shared with other findings of the state that have the same
+// content (see partCache).
 func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
+	p := &findings(L).parts
 	t := L.CreateTable(0, 14)
-	t.RawSetString("id", lua.LString(v.ID))
-	t.RawSetString("package", lua.LString(v.Package))
-	t.RawSetString("version", lua.LString(v.Version))
-	t.RawSetString("fix_version", lua.LString(v.FixVersion))
-	t.RawSetString("severity", lua.LString(v.Severity))
+	t.RawSetString("id", p.str(v.ID))
+	t.RawSetString("package", p.str(v.Package))
+	t.RawSetString("version", p.str(v.Version))
+	t.RawSetString("fix_version", p.str(v.FixVersion))
+	t.RawSetString("severity", p.str(v.Severity))
 	if v.Status != "" {
-		t.RawSetString("status", lua.LString(v.Status))
+		t.RawSetString("status", p.str(v.Status))
 	}
-	t.RawSetString("description", lua.LString(v.Description))
+	t.RawSetString("description", p.str(v.Description))
 	if v.Links != nil {
-		t.RawSetString("links", StringList(L, v.Links))
+		t.RawSetString("links", p.list(L, v.Links))
 	}
 	if len(v.ArtifactDigests) > 0 {
-		t.RawSetString("artifact_digests", StringList(L, v.ArtifactDigests))
+		t.RawSetString("artifact_digests", p.list(L, v.ArtifactDigests))
 	}
-	if p := v.PreferredCVSS; p != nil {
-		c := L.CreateTable(0, 4)
-		if p.ScoreV3 != nil {
-			c.RawSetString("score_v3", lua.LNumber(*p.ScoreV3))
-		}
-		if p.ScoreV2 != nil {
-			c.RawSetString("score_v2", lua.LNumber(*p.ScoreV2))
-		}
-		c.RawSetString("vector_v3", lua.LString(p.VectorV3))
-		c.RawSetString("vector_v2", lua.LString(p.VectorV2))
-		t.RawSetString("preferred_cvss", c)
+	if v.PreferredCVSS != nil {
+		t.RawSetString("preferred_cvss", p.cvssTable(L, v.PreferredCVSS))
 	}
 	if v.CWEIDs != nil {
-		t.RawSetString("cwe_ids", StringList(L, v.CWEIDs))
+		t.RawSetString("cwe_ids", p.list(L, v.CWEIDs))
 	}
 	if len(v.VendorAttributes) > 0 {
 		if va, err := luaconv.DecodeJSON(L, v.VendorAttributes); err == nil && va != lua.LNil {
@@ -71,7 +65,7 @@ func VulnTable(L *lua.LState, v *harbor.VulnerabilityItem) *lua.LTable {
 
 const (
 	sharedKey      = "harbor.ext.ArtifactInfo.findings"
-	sharedCapacity = 1 << 16
+	sharedCapacity = 1 << 12
 )
 
 type vulnKey struct {
@@ -121,6 +115,7 @@ func keyOf(v *harbor.VulnerabilityItem) vulnKey {
 // with the rest when the map reaches its capacity.
 type sharedFindings struct {
 	tables map[vulnKey]weak.Pointer[lua.LTable]
+	parts  partCache
 }
 
 func findings(L *lua.LState) *sharedFindings {

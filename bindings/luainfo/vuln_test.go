@@ -97,3 +97,28 @@ func TestReportsShareIdenticalFindings(t *testing.T) {
 		t.Error("different findings share a table")
 	}
 }
+
+// Harbor names each artifact in its findings, so the findings of two
+// artifacts differ; what they have in common is built once.
+func TestFindingsOfDifferentArtifactsShareTheirParts(t *testing.T) {
+	var a, b []harbor.VulnerabilityItem
+	_ = json.Unmarshal([]byte(findingsJSON), &a)
+	_ = json.Unmarshal([]byte(findingsJSON), &b)
+	a[0].ArtifactDigests = []string{"sha256:aa"}
+	b[0].ArtifactDigests = []string{"sha256:bb"}
+	L := lua.NewState()
+	defer L.Close()
+	ta, tb := VulnTable(L, &a[0]), VulnTable(L, &b[0])
+	if ta == tb {
+		t.Fatal("findings of different artifacts share one table")
+	}
+	for _, k := range []string{"links", "preferred_cvss", "cwe_ids"} {
+		if ta.RawGetString(k) != tb.RawGetString(k) {
+			t.Errorf("%s: identical parts were built twice", k)
+		}
+	}
+	da, db := ta.RawGetString("artifact_digests").(*lua.LTable), tb.RawGetString("artifact_digests").(*lua.LTable)
+	if da.RawGetInt(1).String() != "sha256:aa" || db.RawGetInt(1).String() != "sha256:bb" {
+		t.Errorf("artifact_digests mixed up: %s, %s", da.RawGetInt(1), db.RawGetInt(1))
+	}
+}
