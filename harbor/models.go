@@ -3,6 +3,7 @@ package harbor
 import (
 	"encoding/json"
 	"time"
+	"unique"
 )
 
 // The models carry Harbor's JSON names. Top-level resources keep the bytes
@@ -346,5 +347,50 @@ func DecodeVulnerabilityReport(body []byte) (*VulnerabilityReport, error) {
 		return nil, err
 	}
 	r.MIMEType = key
+	r.compact()
 	return &r, nil
+}
+
+// compact makes a kept report cost what is particular to it. Reports repeat
+// the same CVEs, packages, versions, descriptions and links across artifacts
+// (every image built on one base carries its findings), so their strings are
+// interned: each distinct string is kept once for as long as any report uses
+// it. The findings slice is trimmed to its length, since decoding leaves it
+// up to a quarter larger.
+func (r *VulnerabilityReport) compact() {
+	r.GeneratedAt = intern(r.GeneratedAt)
+	r.Severity = intern(r.Severity)
+	if cap(r.Vulnerabilities) > len(r.Vulnerabilities) {
+		r.Vulnerabilities = append([]VulnerabilityItem(nil), r.Vulnerabilities...)
+	}
+	for i := range r.Vulnerabilities {
+		v := &r.Vulnerabilities[i]
+		v.ID = intern(v.ID)
+		v.Package = intern(v.Package)
+		v.Version = intern(v.Version)
+		v.FixVersion = intern(v.FixVersion)
+		v.Severity = intern(v.Severity)
+		v.Status = intern(v.Status)
+		v.Description = intern(v.Description)
+		internAll(v.Links)
+		internAll(v.ArtifactDigests)
+		internAll(v.CWEIDs)
+		if c := v.PreferredCVSS; c != nil {
+			c.VectorV3 = intern(c.VectorV3)
+			c.VectorV2 = intern(c.VectorV2)
+		}
+	}
+}
+
+func intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
+
+func internAll(ss []string) {
+	for i, s := range ss {
+		ss[i] = intern(s)
+	}
 }
