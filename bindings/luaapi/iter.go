@@ -1,7 +1,6 @@
 package luaapi
 
 import (
-	"context"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -93,10 +92,7 @@ func iterate(L *lua.LState, fn string, reports bool) int {
 	if env.Progress != nil {
 		opts.Progress, it.finish = env.Progress(fn)
 	}
-	ctx := L.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	ctx := luaharbor.Context(L)
 	it.it = ext.Iterate(ctx, c.C, opts, reports, Window)
 	it.ud = L.NewUserData()
 	it.ud.Value = it

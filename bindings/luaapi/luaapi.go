@@ -132,14 +132,14 @@ func bulk(L *lua.LState, fn string, reports bool) int {
 		errs  []error
 	)
 	if reports {
-		infos, errs = ext.GetArtifactVulnerabilities(L.Context(), c.C, opts)
+		infos, errs = ext.GetArtifactVulnerabilities(luaharbor.Context(L), c.C, opts)
 	} else {
-		infos, errs = ext.GetArtifacts(L.Context(), c.C, opts)
+		infos, errs = ext.GetArtifacts(luaharbor.Context(L), c.C, opts)
 	}
 	if finish != nil {
 		finish()
 	}
-	if err := L.Context().Err(); err != nil {
+	if err := luaharbor.Context(L).Err(); err != nil {
 		luaharbor.Raise(L, err)
 	}
 	out := L.CreateTable(len(infos), 0)
@@ -191,7 +191,7 @@ func getArtifact(L *lua.LState) int {
 	}
 	o := artifactOptions{WithReport: true}
 	optionsArg(L, fn, n+3, &o)
-	info, err := ext.GetArtifact(L.Context(), c.C, args[0], args[1], args[2], o.WithReport)
+	info, err := ext.GetArtifact(luaharbor.Context(L), c.C, args[0], args[1], args[2], o.WithReport)
 	if err != nil {
 		luaharbor.Raise(L, err)
 	}
@@ -214,8 +214,8 @@ func getRepositories(L *lua.LState) int {
 	if max == 0 {
 		max = luaharbor.EnvOf(L).MaxConns()
 	}
-	repos, errs := ext.GetRepositories(L.Context(), c.C, o.Projects, max)
-	if err := L.Context().Err(); err != nil {
+	repos, errs := ext.GetRepositories(luaharbor.Context(L), c.C, o.Projects, max)
+	if err := luaharbor.Context(L).Err(); err != nil {
 		luaharbor.Raise(L, err)
 	}
 	out := L.CreateTable(len(repos), 0)
@@ -246,7 +246,7 @@ func getArtifactOwner(L *lua.LState) int {
 	} else {
 		luaharbor.ValueError(L, "%s: argument #%d must be an ArtifactInfo or an artifact table, got %s", fn, n, luaconv.TypeName(L.Get(n)))
 	}
-	u, err := ext.GetArtifactOwner(L.Context(), c.C, a)
+	u, err := ext.GetArtifactOwner(luaharbor.Context(L), c.C, a)
 	if err != nil {
 		luaharbor.Raise(L, err)
 	}

@@ -249,3 +249,19 @@ func TestCancelStopsFanOut(t *testing.T) {
 		t.Errorf("want a cancelled run, got %#v", err)
 	}
 }
+
+// An embedder's state may have no context; the api must not panic there.
+func TestStateWithoutContext(t *testing.T) {
+	r := newRun(t, harbortest.Options{})
+	L := lua.NewState()
+	defer L.Close()
+	if err := bindings.Setup(L, &bindings.Options{Harbor: luaharbor.Env{Default: r.client}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := L.DoString(`local api = require("harbor.ext.api")
+		assert(#api.get_artifacts{projects = {"library"}} == 4)
+		assert(#api.get_repositories{projects = {"library"}} == 3)
+		for info in api.iter_artifacts{projects = {"library"}} do end`); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -110,7 +110,10 @@ func luaNewClient(L *lua.LState) int {
 	return 1
 }
 
-// ctx is the run's context: cancelling the run abandons the requests.
+// Context is the run's context: cancelling the run abandons the requests.
+// A state without one (an embedder's) gets a context that never ends.
+func Context(L *lua.LState) context.Context { return ctx(L) }
+
 func ctx(L *lua.LState) context.Context {
 	if c := L.Context(); c != nil {
 		return c
