@@ -244,3 +244,20 @@ func TestGetArtifactAndOwner(t *testing.T) {
 		t.Errorf("missing tag: %v", err)
 	}
 }
+
+func TestProgressNeverRunsBackwards(t *testing.T) {
+	ds := harbortest.Generate(harbortest.GenSpec{Projects: 2, ReposPerProject: 30, ArtifactsPerRepo: 3, VulnsPerReport: 2, Seed: 5})
+	_, c := newServer(t, harbortest.Options{Dataset: ds})
+	var last Progress
+	calls := 0
+	_, errs := GetArtifactVulnerabilities(context.Background(), c, Options{MaxConnections: 8, Progress: func(p Progress) {
+		calls++ // serialised by the pipeline: no lock needed here
+		if p.Done < last.Done || p.Total < last.Total || p.Done > p.Total {
+			t.Errorf("progress went from %+v to %+v", last, p)
+		}
+		last = p
+	}})
+	if len(errs) != 0 || calls == 0 || last.Done != last.Total || last.Failed != 0 {
+		t.Errorf("final progress %+v after %d reports, errors %v", last, calls, errs)
+	}
+}

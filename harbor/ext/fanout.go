@@ -37,6 +37,7 @@ type fanout struct {
 	errs  []error
 
 	progress func(Progress)
+	progMu   sync.Mutex
 	prog     Progress
 }
 
@@ -76,13 +77,14 @@ func (f *fanout) count(done, total, failed int) {
 	if f.progress == nil {
 		return
 	}
-	f.mu.Lock()
+	// A lock of its own keeps reports in order (a bar never runs backwards)
+	// without holding up the queue.
+	f.progMu.Lock()
+	defer f.progMu.Unlock()
 	f.prog.Done += done
 	f.prog.Total += total
 	f.prog.Failed += failed
-	p := f.prog
-	f.mu.Unlock()
-	f.progress(p)
+	f.progress(f.prog)
 }
 
 func (f *fanout) next() (func(), bool) {
