@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -161,6 +162,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: no jobs: the file is empty; it needs a jobs: list", path)
+		}
 		return nil, yamlError(path, err)
 	}
 	// A second pass over the node tree finds the line of each job.
