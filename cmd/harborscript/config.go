@@ -148,8 +148,11 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 	default:
 		return nil, usageErrorf("--auth must be basic, session or auto, got %q", a)
 	}
-	if n := c.Int("max-connections"); n < 1 {
-		return nil, usageErrorf("--max-connections must be at least 1, got %d", n)
+	if n := c.Int("max-connections"); n < 1 || n > 100 {
+		return nil, usageErrorf("--max-connections must be between 1 and 100, got %d", n)
+	}
+	if d := c.Duration("request-timeout"); d < 0 {
+		return nil, usageErrorf("--request-timeout must not be negative, got %s", d)
 	}
 
 	var url string
