@@ -127,9 +127,9 @@ func TestBadClientInput(t *testing.T) {
 		{`api.get_artifacts{projects = {x = "library"}}`, "ValueError\tget_artifacts: projects must be a list of strings, got a table with key x"},
 		{`api.get_artifact("library", "alpine", "")`, "ValueError\tget_artifact: reference must be a non-empty string, got string"},
 		{`api.get_artifact("library", "alpine", "latest", {with_report = 1})`, "ValueError\tget_artifact: with_report must be a boolean, got number"},
-		{`harbor.default:call("listProjects", {page_size = 500})`, "ValueError\tpage_size: must be between 1 and 100, got 500"},
-		{`harbor.default:call("listProjects", {page_size = -1})`, "ValueError\tpage_size: must be between 1 and 100, got -1"},
-		{`harbor.default:get_projects{page_size = 101}`, "ValueError\tpage_size: must be between 1 and 100, got 101"},
+		{`harbor.default:call("listProjects", {page_size = 500})`, "ValueError\tlistProjects: parameter \"page_size\" must be an integer from 1 to 100, got 500"},
+		{`harbor.default:call("listProjects", {page_size = -1})`, "ValueError\tlistProjects: parameter \"page_size\" must be an integer from 1 to 100, got -1"},
+		{`harbor.default:get_projects{page_size = 101}`, "ValueError\tlistProjects: parameter \"page_size\" must be an integer from 1 to 100, got 101"},
 		{`harbor.default:call("noSuchOperation", {})`, "ValueError\t"},
 	}
 	for _, tc := range cases {

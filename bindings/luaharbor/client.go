@@ -2,6 +2,7 @@ package luaharbor
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -144,8 +145,17 @@ func luaCall(L *lua.LState) int {
 // result and a response table.
 func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.LTable, fn string) int {
 	values, limit := convertParams(L, op, params, fn)
-	_, pageGiven := values["page"]
-	_, sizeGiven := values["page_size"]
+	page, pageGiven := values["page"]
+	size, sizeGiven := values["page_size"]
+	// Harbor answers page 0 or a negative page_size with a bogus Link
+	// header; page_size above 100 is a 422. Say so before asking.
+	// A value of the wrong type is left to BuildRequest, which names it.
+	if pageGiven && !math.IsNaN(asFloat(page)) && !positiveInt(page, 0) {
+		ValueError(L, "%s: parameter \"page\" must be an integer of 1 or more, got %v", op.ID, page)
+	}
+	if sizeGiven && !math.IsNaN(asFloat(size)) && !positiveInt(size, harbor.MaxPageSize) {
+		ValueError(L, "%s: parameter \"page_size\" must be an integer from 1 to %d, got %v", op.ID, harbor.MaxPageSize, size)
+	}
 	if op.Paginated && !pageGiven {
 		// Pagination is the client's business: page_size only sizes pages.
 		// Build once with every parameter so that page_size is validated
@@ -153,20 +163,16 @@ func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.L
 		if _, err := op.BuildRequest(values); err != nil {
 			Raise(L, err)
 		}
-		size := 0
+		pageSize := 0
 		if sizeGiven {
-			if n, ok := values["page_size"].(int64); ok {
-				size = int(n)
-			} else if f, ok := values["page_size"].(float64); ok {
-				size = int(f)
-			}
+			pageSize = int(asFloat(size))
 			delete(values, "page_size")
 		}
 		req, err := op.BuildRequest(values)
 		if err != nil {
 			Raise(L, err)
 		}
-		items, err := harbor.List[json.RawMessage](ctx(L), c.C, req, harbor.ListOptions{Limit: limit, PageSize: size})
+		items, err := harbor.List[json.RawMessage](ctx(L), c.C, req, harbor.ListOptions{Limit: limit, PageSize: pageSize})
 		if err != nil {
 			Raise(L, err)
 		}
@@ -184,6 +190,25 @@ func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.L
 	L.Push(decodeBody(L, resp))
 	L.Push(responseTable(L, resp))
 	return 2
+}
+
+// positiveInt says whether v (from Lua) is an integer of at least 1 and,
+// when max > 0, at most max.
+func positiveInt(v any, max int) bool {
+	n := asFloat(v)
+	return n == float64(int64(n)) && n >= 1 && (max <= 0 || n <= float64(max))
+}
+
+// asFloat reads a Lua number converted by luaconv (int64 or float64); other
+// values give NaN, which no comparison accepts.
+func asFloat(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return math.NaN()
 }
 
 func convertParams(L *lua.LState, op *harbor.Operation, params *lua.LTable, fn string) (map[string]any, int) {

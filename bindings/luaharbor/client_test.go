@@ -211,3 +211,24 @@ func TestClientOptionsAreChecked(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+func TestPageArgumentsAreChecked(t *testing.T) {
+	f := newFixture(t, harbortest.Options{}, harbor.Options{})
+	out := f.run(t, `
+		for _, o in ipairs({{page = -1}, {page = 0}, {page = 1.5}, {page_size = 0}, {page_size = 101}, {page = "2"}}) do
+			local ok, e = pcall(c.get_projects, c, o)
+			print(e.type, e.message)
+		end
+		print(#c:get_projects({page = 2, page_size = 2}))`)
+	want := `ValueError	listProjects: parameter "page" must be an integer of 1 or more, got -1
+ValueError	listProjects: parameter "page" must be an integer of 1 or more, got 0
+ValueError	listProjects: parameter "page" must be an integer of 1 or more, got 1.5
+ValueError	listProjects: parameter "page_size" must be an integer from 1 to 100, got 0
+ValueError	listProjects: parameter "page_size" must be an integer from 1 to 100, got 101
+ValueError	listProjects: parameter "page" must be an integer, got string
+2
+`
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
