@@ -360,7 +360,7 @@ func GetRepositories(ctx context.Context, c *harbor.Client, projects []string, m
 				f.add(stageRepositoryPage, func() {
 					page, err := harbor.FetchPage[*harbor.Repository](f.ctx, c, req, p, harbor.MaxPageSize)
 					if err != nil {
-						f.fail(keyed(key, err))
+						f.fail(keyed(fmt.Sprintf("%s (repositories page %d)", key, p), err))
 						return
 					}
 					mu.Lock()
