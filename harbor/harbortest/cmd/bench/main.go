@@ -24,6 +24,7 @@ type config struct {
 	mode                       string
 	seed                       int64
 	memProfile                 string
+	cpuProfile                 string
 }
 
 func main() {
@@ -51,6 +52,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.auth, "auth", "basic", "client authentication: basic, session or auto")
 	fs.StringVar(&cfg.mode, "mode", "list", "list (get_*: results kept), stream (iter_*: nothing kept), or simulator (the same requests, answers discarded: what the in-process simulator costs alone)")
 	fs.StringVar(&cfg.memProfile, "memprofile", "", "write a heap profile at the end of each call to `FILE`.<call>")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (simulator included) to `FILE`")
 	fs.Int64Var(&cfg.seed, "seed", 1, "seed of the generated registry")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

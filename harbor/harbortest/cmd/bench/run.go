@@ -132,6 +132,13 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	defer client.Close()
 	hm := startHeapMeter(time.Millisecond)
 	defer hm.close()
+	if cfg.cpuProfile != "" {
+		stop, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 
 	var cur *call
 	var start time.Time
@@ -263,4 +270,20 @@ func writeHeapProfile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// startCPUProfile profiles the sweep only, not the registry's generation.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
