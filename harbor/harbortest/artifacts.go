@@ -426,17 +426,18 @@ func (s *Server) vulnerabilities(c *call) {
 	if a == nil {
 		return
 	}
-	out := map[string]reportJSON{}
-	if sc := s.effectiveScan(a); sc != nil && sc.Status == "Success" {
-		mime := MimeGenericReport
-		for _, accept := range strings.Split(c.r.Header.Get("X-Accept-Vulnerabilities"), ",") {
-			if strings.TrimSpace(accept) == MimeNativeReport {
-				mime = MimeNativeReport
-			}
-		}
-		out[mime] = s.renderReport(a, sc)
+	sc := s.effectiveScan(a)
+	if sc == nil || sc.Status != "Success" {
+		c.json(http.StatusOK, map[string]reportJSON{})
+		return
 	}
-	c.json(http.StatusOK, out)
+	mime := MimeGenericReport
+	for _, accept := range strings.Split(c.r.Header.Get("X-Accept-Vulnerabilities"), ",") {
+		if strings.TrimSpace(accept) == MimeNativeReport {
+			mime = MimeNativeReport
+		}
+	}
+	writeBody(c.w, http.StatusOK, s.reportBody(a, sc, mime))
 }
 
 // buildHistory answers Harbor's build history addition, which the test

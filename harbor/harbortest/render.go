@@ -351,13 +351,17 @@ type reportJSON struct {
 	Vulnerabilities []vulnJSON  `json:"vulnerabilities"`
 }
 
-func (s *Server) renderReport(a *Artifact, sc *Scan) reportJSON {
-	sev, _ := summarize(a.Vulnerabilities)
+func generatedAt(sc *Scan) string {
 	gen := sc.GeneratedAt
 	if gen.IsZero() {
 		gen = sc.EndTime
 	}
-	out := reportJSON{GeneratedAt: gen.UTC().Format(time.RFC3339Nano), Scanner: s.scannerInfo(), Severity: sev,
+	return gen.UTC().Format(time.RFC3339Nano)
+}
+
+func (s *Server) renderReportAt(a *Artifact, generated string) reportJSON {
+	sev, _ := summarize(a.Vulnerabilities)
+	out := reportJSON{GeneratedAt: generated, Scanner: s.scannerInfo(), Severity: sev,
 		Vulnerabilities: make([]vulnJSON, 0, len(a.Vulnerabilities))}
 	for _, v := range a.Vulnerabilities {
 		digests := v.ArtifactDigests

@@ -55,8 +55,9 @@ type Server struct {
 	lockedTo map[string]time.Time
 	csrfKey  []byte
 
-	faults faultSet
-	stats  statsCollector
+	faults  faultSet
+	stats   statsCollector
+	reports reportBodies
 
 	srvMu sync.Mutex
 	ts    *httptest.Server
