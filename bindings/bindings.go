@@ -57,6 +57,7 @@ func Setup(L *lua.LState, o *Options) error {
 	if err := lualog.PreloadWith(L, o.Log); err != nil {
 		return err
 	}
+	wrapIterators(L)
 	for name, v := range o.Globals {
 		L.SetGlobal(name, v)
 	}

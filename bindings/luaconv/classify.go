@@ -18,6 +18,7 @@ type tableShape struct {
 // shape decides whether tb is a JSON array or object. emptyArray is the
 // caller's hint for tables with no keys and no marker.
 func shape(tb *lua.LTable, emptyArray, sortKeys bool) (tableShape, string) {
+	Materialize(tb)
 	kind := marker(tb)
 	var (
 		count      int

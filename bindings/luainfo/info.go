@@ -35,6 +35,11 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 	}
 	if info.Artifact != nil {
 		t.RawSetString("artifact", decodeRaw(L, info.Artifact.Raw, info.Artifact))
+		// The table now holds every field Harbor sent; the bytes would only
+		// double what a kept result costs (about 7 KB an artifact). Each
+		// artifact belongs to one info, pushed once. Repositories are shared
+		// by the infos of their artifacts and keep theirs.
+		info.Artifact.Raw = nil
 	}
 	if info.Repository != nil {
 		t.RawSetString("repository", decodeRaw(L, info.Repository.Raw, info.Repository))
@@ -137,14 +142,11 @@ func reportTable(L *lua.LState, r *harbor.VulnerabilityReport) *lua.LTable {
 	if r.MIMEType != "" {
 		t.RawSetString("mime_type", lua.LString(r.MIMEType))
 	}
-	vulns := L.CreateTable(len(r.Vulnerabilities), 0)
-	for i := range r.Vulnerabilities {
-		vulns.Append(sharedVulnTable(L, &r.Vulnerabilities[i]))
-	}
 	if len(r.Vulnerabilities) == 0 {
-		_ = luaconv.MarkArray(L, vulns)
+		t.RawSetString("vulnerabilities", emptyList(L))
+		return t
 	}
-	t.RawSetString("vulnerabilities", vulns)
+	setLazyVulns(L, t, r)
 	return t
 }
 

@@ -17,7 +17,7 @@ func Doc() []luadoc.Module {
 		Fields: []luadoc.Field{
 			{Name: "artifact", Type: "table", Summary: "Harbor's Artifact, every field as Harbor sent it (`digest`, `tags`, `push_time`, `scan_overview`, ...)."},
 			{Name: "repository", Type: "table", Summary: "Harbor's Repository the artifact belongs to."},
-			{Name: "report", Type: "table", Summary: "The vulnerability report: `{generated_at, scanner, severity, mime_type, vulnerabilities}`; empty (`vulnerabilities = {}`) when not fetched or not scanned. Each finding has Harbor's fields plus `fixable` and `score` (its CVSS base score)."},
+			{Name: "report", Type: "table", Summary: "The vulnerability report: `{generated_at, scanner, severity, mime_type, vulnerabilities}`; empty (`vulnerabilities = {}`) when not fetched or not scanned. Each finding has Harbor's fields plus `fixable` and `score` (its CVSS base score). The findings list is built the first time it is read (a kept bulk result would otherwise hold every finding as a table); `pairs`, `next` and `json.encode` see it as always there, only `rawget(info.report, \"vulnerabilities\")` gives nil before the first read."},
 			{Name: "name_with_digest", Type: "string", Summary: "`library/alpine@sha256:4297b288`: the digest cut to 15 characters, as Harbor's UI shows it."},
 			{Name: "name_with_digest_full", Type: "string", Summary: "`library/alpine@sha256:<full digest>`, which `docker pull` accepts."},
 			{Name: "name_with_tag", Type: "string", Summary: "`library/alpine:<first tag>`, or `:untagged`."},

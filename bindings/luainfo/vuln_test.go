@@ -86,8 +86,8 @@ func TestReportsShareIdenticalFindings(t *testing.T) {
 	_ = json.Unmarshal([]byte(findingsJSON), &again)
 	L := lua.NewState()
 	defer L.Close()
-	a := reportTable(L, &harbor.VulnerabilityReport{Vulnerabilities: items}).RawGetString("vulnerabilities").(*lua.LTable)
-	b := reportTable(L, &harbor.VulnerabilityReport{Vulnerabilities: again}).RawGetString("vulnerabilities").(*lua.LTable)
+	a := L.GetField(reportTable(L, &harbor.VulnerabilityReport{Vulnerabilities: items}), "vulnerabilities").(*lua.LTable)
+	b := L.GetField(reportTable(L, &harbor.VulnerabilityReport{Vulnerabilities: again}), "vulnerabilities").(*lua.LTable)
 	for i := 1; i <= a.Len(); i++ {
 		if a.RawGetInt(i) != b.RawGetInt(i) {
 			t.Errorf("finding %d: identical findings got separate tables", i)
