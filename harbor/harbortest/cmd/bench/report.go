@@ -32,7 +32,10 @@ func (r *results) print(w io.Writer) {
 		bound := k.serverTime / time.Duration(c.maxConns)
 		fmt.Fprintf(w, "\n%s\n", k.name)
 		fmt.Fprintf(w, "  artifacts          %d", k.artifacts)
-		if k.reports {
+		switch {
+		case k.reports && k.vulns < 0:
+			fmt.Fprint(w, " (findings not read yet)")
+		case k.reports:
 			fmt.Fprintf(w, " (%d vulnerabilities)", k.vulns)
 		}
 		fmt.Fprintln(w)
@@ -55,6 +58,10 @@ func (r *results) print(w io.Writer) {
 		limit, limitName = streamRSSLimit, "100 MiB (streaming)"
 	}
 	for _, k := range r.calls {
+		if k.offline {
+			verdict(w, k.peakRSS < limit, "%s: peak RSS %s, want under %s", k.name, mib(k.peakRSS), limitName)
+			continue
+		}
 		bound := k.serverTime / time.Duration(c.maxConns)
 		verdict(w, k.requests == k.lower, "%s: requests %d, lower bound %d", k.name, k.requests, k.lower)
 		want := meanInFlightShare * float64(c.maxConns)
