@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -235,13 +236,31 @@ func evalInput(L *lua.LState, chunk string, sig <-chan os.Signal) (results []lua
 	if se, ok := engine.AsScriptError(err); !ok || !se.Syntax {
 		return results, err, false, nil
 	}
-	results, err = engine.Eval(ctx, L, "stdin", chunk)
+	results, err = engine.Eval(ctx, L, "stdin", keepLocals(chunk))
 	if se, ok := engine.AsScriptError(err); ok && se.Syntax {
 		if unfinished(se) || unfinished(exprErr) {
 			return nil, nil, true, nil
 		}
 	}
 	return results, err, false, nil
+}
+
+var (
+	localFunction = regexp.MustCompile(`^\s*local\s+function\s`)
+	localAssign   = regexp.MustCompile(`^\s*local\s+([A-Za-z_][A-Za-z0-9_]*\s*(,\s*[A-Za-z_][A-Za-z0-9_]*\s*)*)=`)
+)
+
+// keepLocals turns an input's leading local declaration into a global one.
+// Each input is its own chunk, so a local would be gone by the next prompt:
+// "local api = require(...)" followed by "api.get_artifacts{}" would fail.
+func keepLocals(chunk string) string {
+	if loc := localFunction.FindStringIndex(chunk); loc != nil {
+		return "function " + chunk[loc[1]:]
+	}
+	if m := localAssign.FindStringSubmatchIndex(chunk); m != nil {
+		return chunk[m[2]:m[3]] + "=" + chunk[m[1]:]
+	}
+	return chunk
 }
 
 // unfinished reports a syntax error caused by the input stopping early.

@@ -99,3 +99,21 @@ func TestReplInterruptStopsOnlyTheInput(t *testing.T) {
 	}
 	wantContains(t, "stderr", errb.String(), "error: interrupted")
 }
+
+// Each input is its own chunk; a leading local declaration is kept as a
+// global so that the next input can use it, as people expect at a prompt.
+func TestReplKeepsLocalsBetweenInputs(t *testing.T) {
+	input := strings.Join([]string{
+		"local n = 20",
+		"local function twice(x) return 2 * x end",
+		"local a, b = 1, 2",
+		"twice(n) + a + b",
+		"local s = 'local y = 1'",
+		"s",
+	}, "\n") + "\n"
+	r := runCLI(t, invocation{args: []string{"repl"}, stdin: input})
+	wantCode(t, r, 0)
+	if r.stdout != "43\nlocal y = 1\n" {
+		t.Errorf("stdout:\n%s", r)
+	}
+}
