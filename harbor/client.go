@@ -203,13 +203,22 @@ func (c *Client) DoJSON(ctx context.Context, req *Request, v any) (*Response, er
 	if err != nil {
 		return resp, err
 	}
-	if v != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, v); err != nil {
-			return resp, &Error{Type: TypeDecodeError, Request: resp.Request, StatusCode: resp.StatusCode,
-				Message: "invalid JSON in response: " + err.Error(), Err: err}
-		}
+	if v != nil {
+		return resp, decodeBody(resp, v)
 	}
 	return resp, nil
+}
+
+// decodeBody decodes a JSON body into v; an empty body leaves v alone.
+func decodeBody(resp *Response, v any) error {
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body, v); err != nil {
+		return &Error{Type: TypeDecodeError, Request: resp.Request, StatusCode: resp.StatusCode,
+			Message: "invalid JSON in response: " + err.Error(), Err: err}
+	}
+	return nil
 }
 
 func isMutating(method string) bool {

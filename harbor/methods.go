@@ -187,6 +187,12 @@ func (c *Client) GetArtifactVulnerabilities(ctx context.Context, project, repo, 
 	if err != nil {
 		return nil, err
 	}
+	return DecodeVulnerabilities(resp)
+}
+
+// DecodeVulnerabilities decodes the answer of VulnerabilitiesRequest; nil
+// when the artifact was never scanned.
+func DecodeVulnerabilities(resp *Response) (*VulnerabilityReport, error) {
 	r, err := DecodeVulnerabilityReport(resp.Body)
 	if err != nil {
 		return nil, &Error{Type: TypeDecodeError, Request: resp.Request, StatusCode: resp.StatusCode,

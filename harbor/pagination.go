@@ -74,9 +74,18 @@ type Page[T any] struct {
 
 // FetchPage gets one page of a listing and decodes its items.
 func FetchPage[T any](ctx context.Context, c *Client, req *Request, page, pageSize int) (*Page[T], error) {
-	var items []T
-	resp, err := c.DoJSON(ctx, PageRequest(req, page, pageSize), &items)
+	resp, err := c.Do(ctx, PageRequest(req, page, pageSize))
 	if err != nil {
+		return nil, err
+	}
+	return DecodePage[T](resp)
+}
+
+// DecodePage decodes the items of a page already fetched with Do (and
+// PageRequest), so that the request and the decoding can run apart.
+func DecodePage[T any](resp *Response) (*Page[T], error) {
+	var items []T
+	if err := decodeBody(resp, &items); err != nil {
 		return nil, err
 	}
 	return &Page[T]{Items: items, Total: resp.Total, Next: nextPage(resp.Header.Get("Link")), Response: resp}, nil

@@ -11,7 +11,8 @@ import (
 )
 
 // Window is how many finished ArtifactInfos an iterator holds ahead of the
-// loop that reads them (plus one per pool worker about to hand one over).
+// loop that reads them (plus one per connection and one per decoder about
+// to hand one over).
 const Window = ext.DefaultWindow
 
 // The streaming forms of get_artifacts and get_artifact_vulnerabilities:

@@ -177,25 +177,36 @@ func (w *walker) listRepositories(project string) {
 		key = "*"
 	}
 	w.f.add(stageList, func() {
-		page, err := harbor.FetchPage[*harbor.Repository](w.ctx(), w.c, req, 1, harbor.MaxPageSize)
+		fetchPage(w, req, 1, key, func(page *harbor.Page[*harbor.Repository]) {
+			w.repositories(page.Items)
+			for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
+				p := p
+				w.f.add(stageRepositoryPage, func() {
+					fetchPage(w, req, p, fmt.Sprintf("%s (repositories page %d)", key, p), func(page *harbor.Page[*harbor.Repository]) {
+						w.repositories(page.Items)
+					})
+				})
+			}
+		})
+	})
+}
+
+// fetchPage requests one page on a connection worker and hands the answer
+// to a decoder, which records a failure under key or passes the page on.
+func fetchPage[T any](w *walker, req *harbor.Request, page int, key string, then func(*harbor.Page[T])) {
+	resp, err := w.c.Do(w.ctx(), harbor.PageRequest(req, page, harbor.MaxPageSize))
+	if err != nil {
+		w.failed(key, err)
+		return
+	}
+	w.f.decode(func() {
+		p, err := harbor.DecodePage[T](resp)
 		if err != nil {
 			w.failed(key, err)
 			return
 		}
 		w.done()
-		w.repositories(page.Items)
-		for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
-			p := p
-			w.f.add(stageRepositoryPage, func() {
-				page, err := harbor.FetchPage[*harbor.Repository](w.ctx(), w.c, req, p, harbor.MaxPageSize)
-				if err != nil {
-					w.failed(fmt.Sprintf("%s (repositories page %d)", key, p), err)
-					return
-				}
-				w.done()
-				w.repositories(page.Items)
-			})
-		}
+		then(p)
 	})
 }
 
@@ -254,29 +265,17 @@ func (w *walker) listArtifacts(r *harbor.Repository) {
 	if q := w.opts.query(); q != "" {
 		req.Query.Set("q", q)
 	}
-	fetch := func(p int, more bool) {
+	var fetch func(p int, more bool)
+	fetch = func(p int, more bool) {
 		w.f.add(stageArtifactPage, func() {
-			page, err := harbor.FetchPage[*harbor.Artifact](w.ctx(), w.c, req, p, harbor.MaxPageSize)
-			if err != nil {
-				w.failed(fmt.Sprintf("%s (artifacts page %d)", r.Name, p), err)
-				return
-			}
-			w.done()
-			w.artifacts(r, p, page.Items)
-			if more {
-				for n := 2; n <= harbor.PagesFor(page.Total, harbor.MaxPageSize); n++ {
-					n := n
-					w.f.add(stageArtifactPage, func() {
-						page, err := harbor.FetchPage[*harbor.Artifact](w.ctx(), w.c, req, n, harbor.MaxPageSize)
-						if err != nil {
-							w.failed(fmt.Sprintf("%s (artifacts page %d)", r.Name, n), err)
-							return
-						}
-						w.done()
-						w.artifacts(r, n, page.Items)
-					})
+			fetchPage(w, req, p, fmt.Sprintf("%s (artifacts page %d)", r.Name, p), func(page *harbor.Page[*harbor.Artifact]) {
+				w.artifacts(r, p, page.Items)
+				if more {
+					for n := 2; n <= harbor.PagesFor(page.Total, harbor.MaxPageSize); n++ {
+						fetch(n, false)
+					}
 				}
-			}
+			})
 		})
 	}
 	if req.Query.Get("q") != "" {
@@ -317,15 +316,23 @@ func (w *walker) hasAnyTag(a *harbor.Artifact) bool {
 
 func (w *walker) report(info *ArtifactInfo, pos int) {
 	project, base := harbor.SplitRepositoryName(info.Repository.Name)
+	key := info.Repository.Name + "@" + info.Artifact.Digest
 	w.f.add(stageReport, func() {
-		rep, err := w.c.GetArtifactVulnerabilities(w.ctx(), project, base, info.Artifact.Digest)
+		resp, err := w.c.Do(w.ctx(), harbor.VulnerabilitiesRequest(project, base, info.Artifact.Digest))
 		if err != nil {
-			w.failed(info.Repository.Name+"@"+info.Artifact.Digest, err)
+			w.failed(key, err)
 			return
 		}
-		w.done()
-		info.Report = rep
-		w.emit(result{info: info, repo: info.Repository.Name, pos: pos})
+		w.f.decode(func() {
+			rep, err := harbor.DecodeVulnerabilities(resp)
+			if err != nil {
+				w.failed(key, err)
+				return
+			}
+			w.done()
+			info.Report = rep
+			w.emit(result{info: info, repo: info.Repository.Name, pos: pos})
+		})
 	})
 }
 

@@ -2,6 +2,7 @@ package ext
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -21,11 +22,15 @@ const (
 // fanout runs the requests of one bulk call on an ants pool of
 // MaxConnections workers. Tasks queue in memory by stage; a dispatcher hands
 // them to the pool, so a worker that discovers more work never blocks on a
-// full pool.
+// full pool. Decoding an answer is handed to a second pool, one worker per
+// CPU, so a connection's slot is free for the next request while the last
+// answer is decoded; the hand-off waits for a free decoder, which keeps
+// undecoded answers bounded.
 type fanout struct {
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	pool   *ants.Pool
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	pool    *ants.Pool
+	decoder *ants.Pool
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -54,9 +59,14 @@ func newFanout(ctx context.Context, workers int, progress func(Progress)) (*fano
 	if err != nil {
 		return nil, err
 	}
+	decoder, err := ants.NewPool(runtime.GOMAXPROCS(0))
+	if err != nil {
+		pool.Release()
+		return nil, err
+	}
 	// pending starts at one for the caller, so the work cannot be judged
 	// finished while the caller is still queuing the first tasks.
-	f := &fanout{pool: pool, progress: progress, pending: 1}
+	f := &fanout{pool: pool, decoder: decoder, progress: progress, pending: 1}
 	f.ctx, f.cancel = context.WithCancelCause(ctx)
 	f.cond = sync.NewCond(&f.mu)
 	go f.dispatch()
@@ -71,6 +81,21 @@ func (f *fanout) add(stage int, task func()) {
 	f.mu.Unlock()
 	f.cond.Broadcast()
 	f.count(0, 1, 0)
+}
+
+// decode runs task on the decoding pool; it is called by a request worker
+// with the answer in hand and returns once a decoder has taken it.
+func (f *fanout) decode(task func()) {
+	f.mu.Lock()
+	f.pending++
+	f.mu.Unlock()
+	run := func() {
+		defer f.finish()
+		task()
+	}
+	if err := f.decoder.Submit(run); err != nil {
+		run()
+	}
 }
 
 func (f *fanout) count(done, total, failed int) {
@@ -144,6 +169,7 @@ func (f *fanout) wait() {
 	f.mu.Unlock()
 	f.cond.Broadcast()
 	f.pool.ReleaseTimeout(5 * time.Second)
+	f.decoder.ReleaseTimeout(5 * time.Second)
 	f.cancel(nil)
 }
 
