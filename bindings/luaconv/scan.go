@@ -174,27 +174,37 @@ func (s *scanner) number() (lua.LValue, error) {
 // exactly as the standard library does.
 func (s *scanner) str() (string, error) {
 	start := s.pos
+	plain, err := s.skipStr()
+	if err != nil {
+		return "", err
+	}
+	raw := s.data[start+1 : s.pos-1]
+	if plain && utf8.Valid(raw) {
+		return string(raw), nil
+	}
+	var out string
+	if err := json.Unmarshal(s.data[start:s.pos], &out); err != nil {
+		return "", s.errAt(start, "invalid string: "+err.Error())
+	}
+	return out, nil
+}
+
+// skipStr moves past a string, checking its escapes and control characters
+// (all encoding/json refuses in one), and tells whether it had no escapes.
+func (s *scanner) skipStr() (plain bool, err error) {
 	s.pos++
-	plain := true
+	plain = true
 	for s.pos < len(s.data) {
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
 			s.pos++
-			raw := s.data[start+1 : s.pos-1]
-			if plain && utf8.Valid(raw) {
-				return string(raw), nil
-			}
-			var out string
-			if err := json.Unmarshal(s.data[start:s.pos], &out); err != nil {
-				return "", s.errAt(start, "invalid string: "+err.Error())
-			}
-			return out, nil
+			return plain, nil
 		case c == '\\':
 			plain = false
 			s.pos++
 			if s.pos >= len(s.data) {
-				return "", s.unexpected("")
+				return false, s.unexpected("")
 			}
 			switch s.data[s.pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -203,23 +213,23 @@ func (s *scanner) str() (string, error) {
 				s.pos++
 				for i := 0; i < 4; i++ {
 					if s.pos >= len(s.data) {
-						return "", s.unexpected("")
+						return false, s.unexpected("")
 					}
 					if !isHex(s.data[s.pos]) {
-						return "", s.unexpected("in \\u hexadecimal character escape")
+						return false, s.unexpected("in \\u hexadecimal character escape")
 					}
 					s.pos++
 				}
 			default:
-				return "", s.unexpected("in string escape code")
+				return false, s.unexpected("in string escape code")
 			}
 		case c < 0x20:
-			return "", s.unexpected("in string literal")
+			return false, s.unexpected("in string literal")
 		default:
 			s.pos++
 		}
 	}
-	return "", s.unexpected("")
+	return false, s.unexpected("")
 }
 
 func isHex(c byte) bool {

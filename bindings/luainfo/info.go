@@ -34,11 +34,12 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 		info = &ext.ArtifactInfo{}
 	}
 	if info.Artifact != nil {
-		t.RawSetString("artifact", decodeRaw(L, info.Artifact.Raw, info.Artifact))
-		// The table now holds every field Harbor sent; the bytes would only
-		// double what a kept result costs (about 7 KB an artifact). Each
-		// artifact belongs to one info, pushed once. Repositories are shared
-		// by the infos of their artifacts and keep theirs.
+		t.RawSetString("artifact", decodeArtifact(L, info.Artifact))
+		// The table now holds every field Harbor sent, or the text of those
+		// it defers; the whole bytes would only add to what a kept result
+		// costs. Each artifact belongs to one info, pushed once.
+		// Repositories are shared by the infos of their artifacts and keep
+		// theirs.
 		info.Artifact.Raw = nil
 	}
 	if info.Repository != nil {
@@ -115,6 +116,36 @@ func decodeRaw(L *lua.LState, raw json.RawMessage, v any) lua.LValue {
 		raw = b
 	}
 	lv, err := luaconv.DecodeJSON(L, raw)
+	if err != nil {
+		return lua.LNil
+	}
+	return lv
+}
+
+// artifactDeferred are the members of Harbor's Artifact that are tables
+// (lists of tags, links, the scan overview, image config) and that few
+// scripts read through info.artifact: info.tags and the info methods cover
+// the usual needs. As tables they are about three quarters of a kept
+// artifact's cost, so they are built on first read (see
+// luaconv.DecodeJSONDeferred); to a script the table looks the same.
+var artifactDeferred = map[string]bool{
+	"accessories": true, "addition_links": true, "annotations": true, "extra_attrs": true,
+	"labels": true, "references": true, "scan_overview": true, "tags": true,
+}
+
+func isArtifactDeferred(key string) bool { return artifactDeferred[key] }
+
+// decodeArtifact is decodeRaw with the bulky members deferred.
+func decodeArtifact(L *lua.LState, a *harbor.Artifact) lua.LValue {
+	raw := a.Raw
+	if len(raw) == 0 {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return lua.LNil
+		}
+		raw = b
+	}
+	lv, err := luaconv.DecodeJSONDeferred(L, raw, isArtifactDeferred)
 	if err != nil {
 		return lua.LNil
 	}

@@ -15,7 +15,7 @@ func Doc() []luadoc.Module {
 			"descriptions match anywhere. Versions compare loosely, so `1.2`, `1.2.3-r4` and `2:1.1.1n-0+deb11u5` " +
 			"(Debian epochs and revisions, Alpine `-rN`) all order sensibly.",
 		Fields: []luadoc.Field{
-			{Name: "artifact", Type: "table", Summary: "Harbor's Artifact, every field as Harbor sent it (`digest`, `tags`, `push_time`, `scan_overview`, ...)."},
+			{Name: "artifact", Type: "table", Summary: "Harbor's Artifact, every field as Harbor sent it (`digest`, `tags`, `push_time`, `scan_overview`, ...). Its members that are tables (`tags`, `labels`, `extra_attrs`, `addition_links`, `scan_overview`, `references`, `accessories`, `annotations`) are built the first time the script reads or writes a member the table lacks; `pairs`, `next` and `json.encode` see them as always there, only `rawget` gives nil for them before that (a kept bulk result would otherwise hold each artifact's tags, links and image config as tables)."},
 			{Name: "repository", Type: "table", Summary: "Harbor's Repository the artifact belongs to."},
 			{Name: "report", Type: "table", Summary: "The vulnerability report: `{generated_at, scanner, severity, mime_type, vulnerabilities}`; empty (`vulnerabilities = {}`) when not fetched or not scanned. Each finding has Harbor's fields plus `fixable` and `score` (its CVSS base score). The findings list is built the first time it is read (a kept bulk result would otherwise hold every finding as a table); `pairs`, `next` and `json.encode` see it as always there, only `rawget(info.report, \"vulnerabilities\")` gives nil before the first read."},
 			{Name: "name_with_digest", Type: "string", Summary: "`library/alpine@sha256:4297b288`: the digest cut to 15 characters, as Harbor's UI shows it."},
