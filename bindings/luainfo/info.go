@@ -15,6 +15,7 @@ import (
 const (
 	metaKey    = "harbor.ext.ArtifactInfo.meta"
 	objectsKey = "harbor.ext.ArtifactInfo.objects"
+	reposKey   = "harbor.ext.ArtifactInfo.repositories"
 )
 
 // raise reports err to the script as the exception object every binding
@@ -43,7 +44,7 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 		info.Artifact.Raw = nil
 	}
 	if info.Repository != nil {
-		t.RawSetString("repository", decodeRaw(L, info.Repository.Raw, info.Repository))
+		t.RawSetString("repository", repositoryTable(L, info.Repository))
 	}
 	t.RawSetString("report", reportTable(L, info.Report))
 	t.RawSetString("name_with_digest", lua.LString(info.NameWithDigest()))
