@@ -2,6 +2,10 @@ package harbor
 
 import (
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 	"unique"
 )
@@ -319,7 +323,8 @@ func (r *Robot) UnmarshalJSON(b []byte) (err error) {
 
 // DecodeVulnerabilityReport picks the report out of the additions answer,
 // which is keyed by report MIME type. An unscanned artifact answers {}: that
-// gives nil and no error.
+// gives nil and no error. Reports it returns share equal CVSS details and
+// link, CWE and digest lists with each other: treat them as read-only.
 func DecodeVulnerabilityReport(body []byte) (*VulnerabilityReport, error) {
 	var byMIME map[string]json.RawMessage
 	if err := json.Unmarshal(body, &byMIME); err != nil {
@@ -355,14 +360,19 @@ func DecodeVulnerabilityReport(body []byte) (*VulnerabilityReport, error) {
 // the same CVEs, packages, versions, descriptions and links across artifacts
 // (every image built on one base carries its findings), so their strings are
 // interned: each distinct string is kept once for as long as any report uses
-// it. The findings slice is trimmed to its length, since decoding leaves it
-// up to a quarter larger.
+// it. Equal CVSS details and link and CWE lists are shared between reports,
+// and the findings of one report share their artifact digest list, so such
+// parts must be treated as read-only. The findings slice is trimmed to its
+// length, since decoding leaves it up to a quarter larger.
 func (r *VulnerabilityReport) compact() {
 	r.GeneratedAt = intern(r.GeneratedAt)
 	r.Severity = intern(r.Severity)
 	if cap(r.Vulnerabilities) > len(r.Vulnerabilities) {
 		r.Vulnerabilities = append([]VulnerabilityItem(nil), r.Vulnerabilities...)
 	}
+	var digests []string
+	reportParts.Lock()
+	defer reportParts.Unlock()
 	for i := range r.Vulnerabilities {
 		v := &r.Vulnerabilities[i]
 		v.ID = intern(v.ID)
@@ -372,14 +382,78 @@ func (r *VulnerabilityReport) compact() {
 		v.Severity = intern(v.Severity)
 		v.Status = intern(v.Status)
 		v.Description = intern(v.Description)
-		internAll(v.Links)
-		internAll(v.ArtifactDigests)
-		internAll(v.CWEIDs)
-		if c := v.PreferredCVSS; c != nil {
-			c.VectorV3 = intern(c.VectorV3)
-			c.VectorV2 = intern(c.VectorV2)
+		v.Links = reportParts.list(v.Links)
+		v.CWEIDs = reportParts.list(v.CWEIDs)
+		if len(v.ArtifactDigests) > 0 && slices.Equal(v.ArtifactDigests, digests) {
+			v.ArtifactDigests = digests
+		} else {
+			internAll(v.ArtifactDigests)
+			digests = v.ArtifactDigests
 		}
+		v.PreferredCVSS = reportParts.cvss(v.PreferredCVSS)
 	}
+}
+
+// reportParts holds the parts of findings that reports share, bounded:
+// when a map is full it starts over, which only costs sharing. Across a
+// kept sweep of 500,000 findings these parts were a third of the reports'
+// memory, each finding having its own copies.
+var reportParts sharedParts
+
+const sharedPartsCapacity = 1 << 14
+
+type sharedParts struct {
+	sync.Mutex
+	lists map[string][]string
+	cvssd map[cvssValue]*CVSSDetails
+}
+
+type cvssValue struct {
+	v3, v2           string
+	scoreV3, scoreV2 float64
+	hasV3, hasV2     bool
+}
+
+// list is ss interned, or an equal list already kept; empty and nil lists
+// stay as they are, since JSON tells [] from null.
+func (p *sharedParts) list(ss []string) []string {
+	if len(ss) == 0 {
+		return ss
+	}
+	k := strconv.Itoa(len(ss)) + "\x00" + strings.Join(ss, "\x00")
+	if kept, ok := p.lists[k]; ok {
+		return kept
+	}
+	internAll(ss)
+	ss = slices.Clip(ss)
+	if p.lists == nil || len(p.lists) >= sharedPartsCapacity {
+		p.lists = make(map[string][]string, 256)
+	}
+	p.lists[k] = ss
+	return ss
+}
+
+func (p *sharedParts) cvss(c *CVSSDetails) *CVSSDetails {
+	if c == nil {
+		return nil
+	}
+	k := cvssValue{v3: c.VectorV3, v2: c.VectorV2}
+	if c.ScoreV3 != nil {
+		k.scoreV3, k.hasV3 = *c.ScoreV3, true
+	}
+	if c.ScoreV2 != nil {
+		k.scoreV2, k.hasV2 = *c.ScoreV2, true
+	}
+	if kept, ok := p.cvssd[k]; ok {
+		return kept
+	}
+	c.VectorV3 = intern(c.VectorV3)
+	c.VectorV2 = intern(c.VectorV2)
+	if p.cvssd == nil || len(p.cvssd) >= sharedPartsCapacity {
+		p.cvssd = make(map[cvssValue]*CVSSDetails, 256)
+	}
+	p.cvssd[k] = c
+	return c
 }
 
 func intern(s string) string {
