@@ -109,6 +109,7 @@ func record(header []string, row lua.LValue, rowNum int) ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("row %d must be a table, got %s", rowNum, luaconv.TypeName(row))
 	}
+	luaconv.Materialize(tb)
 	if tb.Len() == 0 && tb.MaxN() == 0 {
 		var names []string
 		var badKey lua.LValue = lua.LNil

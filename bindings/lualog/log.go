@@ -145,6 +145,7 @@ func (lg *logger) log(L *lua.LState, fn string, level slog.Level) int {
 	if fields != nil {
 		var keys []string
 		vals := map[string]lua.LValue{}
+		luaconv.Materialize(fields)
 		fields.ForEach(func(k, v lua.LValue) {
 			ks, ok := k.(lua.LString)
 			if !ok {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/harborscript/harborscript/bindings/luaconv"
 )
 
 // Limits that keep printing a huge or deep result readable.
@@ -73,6 +75,9 @@ func formatTable(L *lua.LState, t *lua.LTable, depth int, seen map[*lua.LTable]b
 	if seen[t] {
 		return "<cycle>"
 	}
+	// A table built on first read (ArtifactInfo parts) is built now, so the
+	// print shows what pairs would.
+	luaconv.Materialize(t)
 	// The sequence part is what ipairs walks; Len may stop at any border.
 	n := 0
 	for t.RawGetInt(n+1) != lua.LNil {

@@ -117,3 +117,11 @@ func TestReplKeepsLocalsBetweenInputs(t *testing.T) {
 		t.Errorf("stdout:\n%s", r)
 	}
 }
+
+// Parts of an ArtifactInfo built on first read show when it is printed.
+func TestReplPrintsLazyParts(t *testing.T) {
+	input := "api = require('harbor.ext.api')\ninfo = api.get_artifact('library', 'alpine', 'latest')\ninfo.artifact\n#info.report.vulnerabilities\n"
+	r := runCLI(t, invocation{args: []string{"repl", "--demo"}, stdin: input})
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "extra_attrs = {", "scan_overview = {", "addition_links = {", "\n3\n")
+}
