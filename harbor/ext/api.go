@@ -112,6 +112,7 @@ func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emi
 		return []error{err}
 	}
 	w := &walker{f: f, c: c, opts: opts, reports: reports, emit: emit, matched: map[string]bool{}}
+	w.found = w.repositories
 	w.aopts = opts.Artifact
 	w.aopts.WithTag = true
 	if reports {
@@ -121,17 +122,7 @@ func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emi
 	for _, t := range opts.Tags {
 		w.tags[t] = true
 	}
-	if len(opts.Projects) == 0 {
-		w.listRepositories("")
-	} else {
-		seen := map[string]bool{}
-		for _, p := range opts.Projects {
-			if !seen[p] {
-				seen[p] = true
-				w.listRepositories(p)
-			}
-		}
-	}
+	w.start()
 	f.wait()
 	errs := f.errors()
 	// A cancelled walk has not seen every repository, so a name it did not
@@ -143,7 +134,10 @@ func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emi
 }
 
 type walker struct {
-	f       *fanout
+	f *fanout
+	// found receives each page of repositories: the artifact pipeline, or
+	// GetRepositories' collector.
+	found   func([]*harbor.Repository)
 	c       *harbor.Client
 	opts    Options
 	aopts   harbor.ArtifactOptions
@@ -168,6 +162,22 @@ func (w *walker) failed(key string, err error) {
 
 func (w *walker) done() { w.f.count(1, 0, 0) }
 
+// start lists the repositories of every selected project, or of all
+// projects when none is named.
+func (w *walker) start() {
+	if len(w.opts.Projects) == 0 {
+		w.listRepositories("")
+		return
+	}
+	seen := map[string]bool{}
+	for _, p := range w.opts.Projects {
+		if !seen[p] {
+			seen[p] = true
+			w.listRepositories(p)
+		}
+	}
+}
+
 // listRepositories lists a project's repositories (all projects for ""),
 // first page first, then the remaining pages at once.
 func (w *walker) listRepositories(project string) {
@@ -178,12 +188,12 @@ func (w *walker) listRepositories(project string) {
 	}
 	w.f.add(stageList, func() {
 		fetchPage(w, req, 1, key, func(page *harbor.Page[*harbor.Repository]) {
-			w.repositories(page.Items)
+			w.found(page.Items)
 			for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
 				p := p
 				w.f.add(stageRepositoryPage, func() {
 					fetchPage(w, req, p, fmt.Sprintf("%s (repositories page %d)", key, p), func(page *harbor.Page[*harbor.Repository]) {
-						w.repositories(page.Items)
+						w.found(page.Items)
 					})
 				})
 			}
@@ -347,56 +357,16 @@ func GetRepositories(ctx context.Context, c *harbor.Client, projects []string, m
 		mu  sync.Mutex
 		out []*harbor.Repository
 	)
-	list := func(project string) {
-		req := harbor.RepositoriesRequest(project)
-		key := project
-		if key == "" {
-			key = "*"
-		}
-		f.add(stageList, func() {
-			page, err := harbor.FetchPage[*harbor.Repository](f.ctx, c, req, 1, harbor.MaxPageSize)
-			if err != nil {
-				f.fail(keyed(key, err))
-				return
-			}
-			mu.Lock()
-			out = append(out, page.Items...)
-			mu.Unlock()
-			for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
-				p := p
-				f.add(stageRepositoryPage, func() {
-					page, err := harbor.FetchPage[*harbor.Repository](f.ctx, c, req, p, harbor.MaxPageSize)
-					if err != nil {
-						f.fail(keyed(fmt.Sprintf("%s (repositories page %d)", key, p), err))
-						return
-					}
-					mu.Lock()
-					out = append(out, page.Items...)
-					mu.Unlock()
-				})
-			}
-		})
+	w := &walker{f: f, c: c, opts: Options{Projects: projects}, matched: map[string]bool{}}
+	w.found = func(repos []*harbor.Repository) {
+		mu.Lock()
+		out = append(out, repos...)
+		mu.Unlock()
 	}
-	if len(projects) == 0 {
-		list("")
-	}
-	seen := map[string]bool{}
-	for _, p := range projects {
-		if !seen[p] {
-			seen[p] = true
-			list(p)
-		}
-	}
+	w.start()
 	f.wait()
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, f.errors()
-}
-
-func keyed(key string, err error) error {
-	if he, ok := err.(*harbor.Error); ok && he.Key == "" {
-		he.Key = key
-	}
-	return err
 }
 
 // GetArtifact gets one artifact with its repository and, when withReport,
