@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -31,16 +30,11 @@ func (d Diagnostic) String() string {
 // assignment or function definition at the file's top level are fine.
 func Check(path string, src []byte, knownGlobals []string) []Diagnostic {
 	chunk, serr := parseSource(path, src)
+	if serr == nil {
+		_, serr = compileChunk(path, chunk)
+	}
 	if serr != nil {
 		return []Diagnostic{{File: path, Line: serr.Line, Severity: "error", Message: serr.Message}}
-	}
-	if _, err := lua.Compile(chunk, path); err != nil {
-		d := Diagnostic{File: path, Severity: "error", Message: err.Error()}
-		var ce *lua.CompileError
-		if errors.As(err, &ce) {
-			d.Line, d.Message = ce.Line, ce.Message
-		}
-		return []Diagnostic{d}
 	}
 	c := &checker{file: path, known: map[string]bool{}, declared: map[string]bool{}}
 	for _, g := range standardGlobals() {

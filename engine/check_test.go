@@ -27,7 +27,7 @@ func TestCheckReportsSyntaxError(t *testing.T) {
 
 func TestCheckReportsCompileError(t *testing.T) {
 	ds := Check("loop.lua", []byte("local x = 1\nbreak\n"), nil)
-	if len(ds) != 1 || ds[0].Severity != "error" {
+	if len(ds) != 1 || ds[0].String() != "loop.lua:2: error: no loop to break" {
 		t.Fatalf("got %v", diagStrings(ds))
 	}
 }

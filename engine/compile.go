@@ -36,6 +36,16 @@ func compile(L *lua.LState, name string, src []byte) (*lua.LFunction, *ScriptErr
 	if serr != nil {
 		return nil, serr
 	}
+	proto, serr := compileChunk(name, chunk)
+	if serr != nil {
+		return nil, serr
+	}
+	return L.NewFunctionFromProto(proto), nil
+}
+
+// compileChunk compiles a parsed chunk; what the parser accepts can still
+// fail here (break outside a loop, too many locals).
+func compileChunk(name string, chunk []ast.Stmt) (*lua.FunctionProto, *ScriptError) {
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
 		e := &ScriptError{File: name, Syntax: true, Message: err.Error()}
@@ -45,7 +55,7 @@ func compile(L *lua.LState, name string, src []byte) (*lua.LFunction, *ScriptErr
 		}
 		return nil, e
 	}
-	return L.NewFunctionFromProto(proto), nil
+	return proto, nil
 }
 
 func syntaxError(name string, src []byte, err error) *ScriptError {
