@@ -64,13 +64,7 @@ func installSandbox(L *lua.LState, sb *Sandbox) error {
 					L.RaiseError("%s: %v", name, err)
 				}
 			}
-			top := L.GetTop()
-			L.Push(orig)
-			for i := 1; i <= top; i++ {
-				L.Push(L.Get(i))
-			}
-			L.Call(top, lua.MultRet)
-			return L.GetTop() - top
+			return forward(L, orig)
 		})
 	}
 	oslib.RawSetString("remove", guard("os.remove", origRemove, 1))
@@ -81,15 +75,21 @@ func installSandbox(L *lua.LState, sb *Sandbox) error {
 		if strings.ContainsAny(mode, "wa+") {
 			return guardedOpen.GFunction(L)
 		}
-		top := L.GetTop()
-		L.Push(origOpen)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, lua.MultRet)
-		return L.GetTop() - top
+		return forward(L, origOpen)
 	}))
 	return nil
+}
+
+// forward calls fn with the current function's arguments and returns all
+// of its results.
+func forward(L *lua.LState, fn lua.LValue) int {
+	top := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	return L.GetTop() - top
 }
 
 // allows reports whether path lies inside the write directory, after
