@@ -48,7 +48,7 @@ type ExitError struct{ Code int }
 
 func (e *ExitError) Error() string { return fmt.Sprintf("script called os.exit(%d)", e.Code) }
 
-// errTimeout, errCanceled and errMemory are context causes that tell why a
+// timeoutCause, memoryCause and exitCause are context causes that tell why a
 // run was interrupted.
 type timeoutCause struct{ after string }
 
