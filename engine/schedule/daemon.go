@@ -70,8 +70,7 @@ type Daemon struct {
 
 	mu       sync.Mutex
 	cfg      *Config
-	clients  map[string]*harbor.Client // by job name, jobs with overrides
-	owned    []*harbor.Client          // clients this daemon built
+	owned    []*harbor.Client // clients this daemon built
 	jobs     map[string]*jobState
 	stopping bool
 	stopSch  context.CancelFunc // stops the current schedule loops
@@ -176,7 +175,6 @@ func (d *Daemon) install(cfg *Config, clients map[string]*harbor.Client) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.cfg = cfg
-	d.clients = clients
 	for _, c := range clients {
 		d.owned = append(d.owned, c)
 	}
