@@ -156,21 +156,17 @@ func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.L
 	if sizeGiven && !math.IsNaN(asFloat(size)) && !positiveInt(size, harbor.MaxPageSize) {
 		ValueError(L, "%s: parameter \"page_size\" must be an integer from 1 to %d, got %v", op.ID, harbor.MaxPageSize, size)
 	}
+	req, err := op.BuildRequest(values)
+	if err != nil {
+		Raise(L, err)
+	}
 	if op.Paginated && !pageGiven {
-		// Pagination is the client's business: page_size only sizes pages.
-		// Build once with every parameter so that page_size is validated
-		// like the others.
-		if _, err := op.BuildRequest(values); err != nil {
-			Raise(L, err)
-		}
+		// Pagination is the client's business: List sets page and
+		// page_size on every page it asks for, so a page_size given here
+		// (validated by BuildRequest like any parameter) only sizes them.
 		pageSize := 0
 		if sizeGiven {
 			pageSize = int(asFloat(size))
-			delete(values, "page_size")
-		}
-		req, err := op.BuildRequest(values)
-		if err != nil {
-			Raise(L, err)
 		}
 		items, err := harbor.List[json.RawMessage](ctx(L), c.C, req, harbor.ListOptions{Limit: limit, PageSize: pageSize})
 		if err != nil {
@@ -178,10 +174,6 @@ func callOperation(L *lua.LState, c *Client, op *harbor.Operation, params *lua.L
 		}
 		L.Push(rawList(L, items))
 		return 1
-	}
-	req, err := op.BuildRequest(values)
-	if err != nil {
-		Raise(L, err)
 	}
 	resp, err := c.C.Do(ctx(L), req)
 	if err != nil {

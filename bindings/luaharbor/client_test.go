@@ -106,6 +106,7 @@ func TestCallFollowsPagesAndValidates(t *testing.T) {
 		print(#c:call("list_all_repositories", {page = 2, page_size = 10}))
 		print(#c:call("listAllRepositories", {limit = 105}))
 		print(#c:get_repositories({limit = 7}))
+		print(#c:call("listAllRepositories", {page_size = 50}))
 		for _, code in ipairs({
 			'c:call("noSuchOperation")',
 			'c:call("getRepository", {project_name = "p"})',
@@ -122,6 +123,7 @@ func TestCallFollowsPagesAndValidates(t *testing.T) {
 10
 105
 7
+230
 ValueError	client:call: unknown operation "noSuchOperation" (see harbor.operations() or ` + "`harborscript ops`" + `)
 ValueError	getRepository: missing required parameter "repository_name"
 ValueError	getRepository: unknown parameter "extra"
@@ -132,8 +134,9 @@ ValueError	client:get_artifact: argument #3 (reference) is required
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
-	// 230 repositories need 3 pages; page 2 alone is one request; limit 105 two.
-	if n := f.srv.Stats().PerEndpoint["GET /repositories"]; n != 3+1+2+1 {
+	// 230 repositories need 3 pages; page 2 alone is one request; limit 105
+	// two; page_size 50 sizes the pages of a full listing: 5.
+	if n := f.srv.Stats().PerEndpoint["GET /repositories"]; n != 3+1+2+1+5 {
 		t.Errorf("listing requests: %d", n)
 	}
 }
