@@ -127,12 +127,24 @@ func (c *call) needSysadmin() bool {
 	return true
 }
 
+// projectNamed is the project of that name, or nil; callers hold mu.
+func (s *Server) projectNamed(name string) *Project {
+	for _, p := range s.data.Projects {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
 // findProject resolves {project_name_or_id}; callers hold mu.
 func (c *call) findProject(v string) *Project {
-	byName := strings.EqualFold(c.r.Header.Get("X-Is-Resource-Name"), "true")
 	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || strings.EqualFold(c.r.Header.Get("X-Is-Resource-Name"), "true") {
+		return c.s.projectNamed(v)
+	}
 	for _, p := range c.s.data.Projects {
-		if (!byName && err == nil && p.ID == id) || ((byName || err != nil) && p.Name == v) {
+		if p.ID == id {
 			return p
 		}
 	}

@@ -196,7 +196,7 @@ func (s *Server) copyArtifact(c *call) {
 	if dp == nil || c.deny(c.writeDenied(dp, "artifact", "create")) {
 		return
 	}
-	sp := c.findProjectByName(srcRepo[:strings.Index(srcRepo, "/")])
+	sp := s.projectNamed(srcRepo[:strings.Index(srcRepo, "/")])
 	var sr *Repository
 	if sp != nil {
 		if c.deny(c.readDenied(sp)) {
@@ -267,15 +267,6 @@ func splitFrom(from string) (repo, ref string, ok bool) {
 		repo, ref = from[:i], from[i+1:]
 	}
 	return repo, ref, strings.Contains(repo, "/") && ref != "" && !strings.HasPrefix(repo, "/")
-}
-
-func (c *call) findProjectByName(name string) *Project {
-	for _, p := range c.s.data.Projects {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
 }
 
 func (s *Server) listTags(c *call) {

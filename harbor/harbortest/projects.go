@@ -92,11 +92,9 @@ func (s *Server) headProject(c *call) {
 	name := c.r.URL.Query().Get("project_name")
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, p := range s.data.Projects {
-		if p.Name == name {
-			writeEmpty(c.w, http.StatusOK)
-			return
-		}
+	if s.projectNamed(name) != nil {
+		writeEmpty(c.w, http.StatusOK)
+		return
 	}
 	c.fail(http.StatusNotFound, "project "+name+" not found")
 }
@@ -143,11 +141,9 @@ func (s *Server) createProject(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, p := range s.data.Projects {
-		if p.Name == req.ProjectName {
-			c.fail(http.StatusConflict, "The project named "+p.Name+" already exists")
-			return
-		}
+	if s.projectNamed(req.ProjectName) != nil {
+		c.fail(http.StatusConflict, "The project named "+req.ProjectName+" already exists")
+		return
 	}
 	meta := map[string]string{"public": "false"}
 	if req.Public != nil {

@@ -184,10 +184,7 @@ func (s *Server) eventData(ev Event) map[string]any {
 	repo := map[string]any{"name": ev.Repository, "namespace": ev.Project,
 		"repo_full_name": ev.Project + "/" + ev.Repository, "repo_type": repoType}
 	var art *Artifact
-	for _, p := range s.data.Projects {
-		if p.Name != ev.Project {
-			continue
-		}
+	if p := s.projectNamed(ev.Project); p != nil {
 		if r := findRepo(p, ev.Repository); r != nil {
 			if ev.Type == EventPushArtifact || ev.Type == EventPullArtifact {
 				repo["date_created"] = r.CreationTime.Unix()
@@ -241,10 +238,8 @@ func (s *Server) Notify(ev Event) {
 		ev.OccurAt = s.now()
 	}
 	if ev.ProjectID == 0 {
-		for _, p := range s.data.Projects {
-			if p.Name == ev.Project {
-				ev.ProjectID, ev.Public = p.ID, isPublic(p)
-			}
+		if p := s.projectNamed(ev.Project); p != nil {
+			ev.ProjectID, ev.Public = p.ID, isPublic(p)
 		}
 	}
 	if ev.RequestID == "" {
@@ -264,12 +259,7 @@ func (s *Server) Push(project, repository, tag string) (string, error) {
 		return "", errors.New("push: project, repository and tag are required")
 	}
 	s.mu.Lock()
-	var p *Project
-	for _, x := range s.data.Projects {
-		if x.Name == project {
-			p = x
-		}
-	}
+	p := s.projectNamed(project)
 	if p == nil {
 		s.mu.Unlock()
 		return "", fmt.Errorf("push: project %q not found", project)

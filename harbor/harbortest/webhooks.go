@@ -32,13 +32,13 @@ func renderPolicy(w *WebhookPolicy) webhookPolicyJSON {
 func (s *Server) WebhookPolicies(project string) []WebhookPolicy {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []WebhookPolicy
-	for _, p := range s.data.Projects {
-		if p.Name == project {
-			for _, w := range p.Webhooks {
-				out = append(out, *w)
-			}
-		}
+	p := s.projectNamed(project)
+	if p == nil {
+		return nil
+	}
+	out := make([]WebhookPolicy, 0, len(p.Webhooks))
+	for _, w := range p.Webhooks {
+		out = append(out, *w)
 	}
 	return out
 }
