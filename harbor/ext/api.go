@@ -95,13 +95,6 @@ func GetArtifactVulnerabilities(ctx context.Context, c *harbor.Client, opts Opti
 	return col.sorted(), errs
 }
 
-// Stream runs a bulk fetch and hands each ArtifactInfo to emit as soon as it
-// is complete, from a worker goroutine; it returns the errors when all work
-// has ended.
-func Stream(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(*ArtifactInfo)) []error {
-	return walk(ctx, c, opts, reports, func(r result) { emit(r.info) })
-}
-
 // walk is the pipeline: repositories, their artifact pages, then reports.
 func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(result)) []error {
 	if err := ctx.Err(); err != nil {
