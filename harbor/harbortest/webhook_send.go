@@ -204,8 +204,8 @@ func (s *Server) eventData(ev Event) map[string]any {
 					o.ScanStatus = "Error"
 					o.Summary = nil
 				}
-				ov[mimeVulnReport] = o
-				ov[mimeHarborReport] = o
+				ov[MimeGenericReport] = o
+				ov[MimeNativeReport] = o
 			}
 		}
 		res["scan_overview"] = ov
@@ -222,12 +222,6 @@ func (s *Server) eventData(ev Event) map[string]any {
 	}
 	return data
 }
-
-// The MIME types under which Harbor's scan_overview lists the report.
-const (
-	mimeVulnReport   = "application/vnd.security.vulnerability.report; version=1.1"
-	mimeHarborReport = "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0"
-)
 
 // Notify records ev as if Harbor had raised it and delivers it to
 // subscribers; OccurAt defaults to now.
