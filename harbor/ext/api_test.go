@@ -3,6 +3,7 @@ package ext
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -259,5 +260,48 @@ func TestProgressNeverRunsBackwards(t *testing.T) {
 	}})
 	if len(errs) != 0 || calls == 0 || last.Done != last.Total || last.Failed != 0 {
 		t.Errorf("final progress %+v after %d reports, errors %v", last, calls, errs)
+	}
+}
+
+// Results come back as Harbor lists them, whatever order the concurrent
+// pages and reports finish in: by repository name, then by each
+// repository's own listing order across its pages.
+func TestResultsInListingOrder(t *testing.T) {
+	ds := harbortest.Generate(harbortest.GenSpec{Projects: 2, ReposPerProject: 3, ArtifactsPerRepo: 230, VulnsPerReport: 1, Seed: 6})
+	_, c := newServer(t, harbortest.Options{Dataset: ds})
+	ctx := context.Background()
+	repos, err := c.GetRepositories(ctx, "", harbor.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(repos, func(i, j int) bool { return repos[i].Name < repos[j].Name })
+	var want []string
+	for _, r := range repos {
+		project, base := harbor.SplitRepositoryName(r.Name)
+		arts, err := c.GetArtifacts(ctx, project, base, harbor.ArtifactOptions{}, harbor.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range arts {
+			want = append(want, r.Name+"@"+a.Digest)
+		}
+	}
+	if len(want) != 2*3*230 {
+		t.Fatalf("the dataset lists %d artifacts, want %d", len(want), 2*3*230)
+	}
+	for name, get := range map[string]func(context.Context, *harbor.Client, Options) ([]*ArtifactInfo, []error){
+		"GetArtifacts": GetArtifacts, "GetArtifactVulnerabilities": GetArtifactVulnerabilities,
+	} {
+		infos, errs := get(ctx, c, Options{MaxConnections: 8})
+		if len(errs) != 0 {
+			t.Fatalf("%s: %v", name, errs)
+		}
+		got := make([]string, len(infos))
+		for i, info := range infos {
+			got[i] = info.Repository.Name + "@" + info.Artifact.Digest
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: results are not in listing order", name)
+		}
 	}
 }
