@@ -1,9 +1,11 @@
 package ext
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,58 +47,49 @@ func (o *Options) query() string {
 	return o.Query
 }
 
-// result orders ArtifactInfos as Harbor lists them: by repository, then by
-// position in the repository's listing.
-type result struct {
-	info *ArtifactInfo
-	repo string
-	pos  int
-}
-
-type collector struct {
-	mu  sync.Mutex
-	out []result
-}
-
-func (c *collector) add(r result) {
-	c.mu.Lock()
-	c.out = append(c.out, r)
-	c.mu.Unlock()
-}
-
-func (c *collector) sorted() []*ArtifactInfo {
-	sort.Slice(c.out, func(i, j int) bool {
-		if c.out[i].repo != c.out[j].repo {
-			return c.out[i].repo < c.out[j].repo
-		}
-		return c.out[i].pos < c.out[j].pos
-	})
-	infos := make([]*ArtifactInfo, len(c.out))
-	for i, r := range c.out {
-		infos[i] = r.info
-	}
-	return infos
-}
-
 // GetArtifacts lists the artifacts of the selected repositories. Failures do
 // not stop the call: they come back as errors, each a *harbor.Error whose
 // Key names the project, repository or artifact it concerns.
 func GetArtifacts(ctx context.Context, c *harbor.Client, opts Options) ([]*ArtifactInfo, []error) {
-	var col collector
-	errs := walk(ctx, c, opts, false, func(r result) { col.add(r) })
-	return col.sorted(), errs
+	return collect(ctx, c, opts, false)
 }
 
 // GetArtifactVulnerabilities is GetArtifacts followed by the vulnerability
 // report of every artifact whose scan succeeded; only those are returned.
 func GetArtifactVulnerabilities(ctx context.Context, c *harbor.Client, opts Options) ([]*ArtifactInfo, []error) {
-	var col collector
-	errs := walk(ctx, c, opts, true, func(r result) { col.add(r) })
-	return col.sorted(), errs
+	return collect(ctx, c, opts, true)
+}
+
+// collect runs the pipeline to the end and orders its results as Harbor
+// lists them: by repository, then by position in the repository's listing.
+func collect(ctx context.Context, c *harbor.Client, opts Options, reports bool) ([]*ArtifactInfo, []error) {
+	type result struct {
+		info *ArtifactInfo
+		pos  int
+	}
+	var (
+		mu  sync.Mutex
+		out []result
+	)
+	errs := walk(ctx, c, opts, reports, func(info *ArtifactInfo, pos int) {
+		mu.Lock()
+		out = append(out, result{info, pos})
+		mu.Unlock()
+	})
+	slices.SortFunc(out, func(a, b result) int {
+		return cmp.Or(strings.Compare(a.info.Repository.Name, b.info.Repository.Name), cmp.Compare(a.pos, b.pos))
+	})
+	infos := make([]*ArtifactInfo, len(out))
+	for i, r := range out {
+		infos[i] = r.info
+	}
+	return infos, errs
 }
 
 // walk is the pipeline: repositories, their artifact pages, then reports.
-func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(result)) []error {
+// emit receives each finished ArtifactInfo with its position in its
+// repository's listing, from a worker goroutine.
+func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(info *ArtifactInfo, pos int)) []error {
 	if err := ctx.Err(); err != nil {
 		return []error{err}
 	}
@@ -135,7 +128,7 @@ type walker struct {
 	opts    Options
 	aopts   harbor.ArtifactOptions
 	reports bool
-	emit    func(result)
+	emit    func(info *ArtifactInfo, pos int)
 	tags    map[string]bool
 
 	mu      sync.Mutex
@@ -295,7 +288,7 @@ func (w *walker) artifacts(r *harbor.Repository, page int, arts []*harbor.Artifa
 		pos := (page-1)*harbor.MaxPageSize + i
 		info := &ArtifactInfo{Artifact: a, Repository: r}
 		if !w.reports {
-			w.emit(result{info: info, repo: r.Name, pos: pos})
+			w.emit(info, pos)
 			continue
 		}
 		if len(w.tags) > 0 && !w.hasAnyTag(a) {
@@ -334,7 +327,7 @@ func (w *walker) report(info *ArtifactInfo, pos int) {
 			}
 			w.done()
 			info.Report = rep
-			w.emit(result{info: info, repo: info.Repository.Name, pos: pos})
+			w.emit(info, pos)
 		})
 	})
 }

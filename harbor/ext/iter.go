@@ -42,9 +42,9 @@ func Iterate(ctx context.Context, c *harbor.Client, opts Options, reports bool, 
 	ctx, cancel := context.WithCancel(ctx)
 	it := &Iterator{ch: make(chan *ArtifactInfo, window), cancel: cancel, done: make(chan struct{})}
 	go func() {
-		errs := walk(ctx, c, opts, reports, func(r result) {
+		errs := walk(ctx, c, opts, reports, func(info *ArtifactInfo, _ int) {
 			select {
-			case it.ch <- r.info:
+			case it.ch <- info:
 			case <-ctx.Done():
 			}
 		})
