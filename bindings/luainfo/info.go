@@ -56,7 +56,7 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 	t.RawSetString("cvss", StatsTable(L, info.CVSS()))
 	t.RawSetString("cvss_max", lua.LNumber(info.CVSSMax()))
 	t.Metatable = metatable(L)
-	objects(L).add(t, info)
+	objects(L).Add(t, info)
 	return t
 }
 
@@ -66,7 +66,12 @@ func Lookup(L *lua.LState, v lua.LValue) (*ext.ArtifactInfo, bool) {
 	if !ok {
 		return nil, false
 	}
-	return objects(L).get(t)
+	return objects(L).Get(t)
+}
+
+// objects finds the Go value behind an info table (see luaconv.Objects).
+func objects(L *lua.LState) *luaconv.Objects[*ext.ArtifactInfo] {
+	return luaconv.StateObjects[*ext.ArtifactInfo](L, objectsKey)
 }
 
 // Check returns the Go value of the info table at stack index n, raising an

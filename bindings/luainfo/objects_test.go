@@ -58,8 +58,8 @@ func TestInfosALoopDropsAreCollected(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := objects(L)
-	if !collected(func() bool { return o.len() <= 1 }) {
-		t.Fatalf("%d of %d infos still recorded after the loop dropped them", o.len(), len(infos))
+	if !collected(func() bool { return o.Len() <= 1 }) {
+		t.Fatalf("%d of %d infos still recorded after the loop dropped them", o.Len(), len(infos))
 	}
 	if err := L.DoString(`check(KEEP)`); err != nil || kept != 1 {
 		t.Fatalf("the info kept in a global lost its Go value: %v", err)

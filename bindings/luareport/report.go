@@ -99,20 +99,15 @@ func push(L *lua.LState, r *ext.ArtifactReport, tables map[*ext.ArtifactInfo]*lu
 		t.Append(it)
 	}
 	t.Metatable = metatable(L)
-	objects(L).RawSet(t, &lua.LUserData{Value: &state{report: r, tables: own, fields: map[string]lua.LValue{}}})
+	objects(L).Add(t, &state{report: r, tables: own, fields: map[string]lua.LValue{}})
 	return t
 }
 
-func objects(L *lua.LState) *lua.LTable {
-	if t, ok := L.G.Registry.RawGetString(objectsKey).(*lua.LTable); ok {
-		return t
-	}
-	t := L.NewTable()
-	mt := L.NewTable()
-	mt.RawSetString("__mode", lua.LString("k"))
-	t.Metatable = mt
-	L.G.Registry.RawSetString(objectsKey, t)
-	return t
+// objects finds the state behind a report table (see luaconv.Objects). A
+// state never refers to its own table, so a report the script drops is
+// collected with everything it computed.
+func objects(L *lua.LState) *luaconv.Objects[*state] {
+	return luaconv.StateObjects[*state](L, objectsKey)
 }
 
 func metatable(L *lua.LState) *lua.LTable {
@@ -131,12 +126,7 @@ func lookup(L *lua.LState, v lua.LValue) (*state, bool) {
 	if !ok {
 		return nil, false
 	}
-	ud, ok := objects(L).RawGet(t).(*lua.LUserData)
-	if !ok {
-		return nil, false
-	}
-	s, ok := ud.Value.(*state)
-	return s, ok
+	return objects(L).Get(t)
 }
 
 func checkReport(L *lua.LState, fn string) *state {
