@@ -10,8 +10,8 @@ const (
 )
 
 // Event is something a webhook policy may be told about. The simulator
-// records events; delivering them to policy targets is left to a sender
-// that reads Events (or Subscribe) and the project's policies.
+// records events; a WebhookSender (SendWebhooks) delivers them to the
+// targets of the project's policies.
 type Event struct {
 	Type       string
 	OccurAt    time.Time
@@ -32,14 +32,6 @@ func (s *Server) Events() []Event {
 	return append([]Event(nil), s.events...)
 }
 
-// Subscribe registers fn to be called, in its own goroutine, with every
-// event recorded from now on.
-func (s *Server) Subscribe(fn func(Event)) {
-	s.mu.Lock()
-	s.subscribers = append(s.subscribers, fn)
-	s.mu.Unlock()
-}
-
 // emit records an event; callers hold mu for writing.
 func (s *Server) emit(c *call, typ string, p *Project, r *Repository, a *Artifact, tag string) {
 	op := ""
@@ -52,10 +44,15 @@ func (s *Server) emit(c *call, typ string, p *Project, r *Repository, a *Artifac
 	if tag == "" && len(a.Tags) > 0 {
 		tag = a.Tags[0].Name
 	}
-	ev := Event{Type: typ, OccurAt: s.now(), Operator: op, ProjectID: p.ID, Project: p.Name, Repository: r.Name,
-		Digest: a.Digest, Tag: tag, Public: isPublic(p), RequestID: c.w.Header().Get("X-Request-Id")}
+	s.record(Event{Type: typ, OccurAt: s.now(), Operator: op, ProjectID: p.ID, Project: p.Name, Repository: r.Name,
+		Digest: a.Digest, Tag: tag, Public: isPublic(p), RequestID: c.w.Header().Get("X-Request-Id")})
+}
+
+// record keeps ev and hands it to the subscribers; callers hold mu for
+// writing.
+func (s *Server) record(ev Event) {
 	s.events = append(s.events, ev)
 	for _, fn := range s.subscribers {
-		go fn(ev)
+		fn(ev)
 	}
 }

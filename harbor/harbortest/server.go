@@ -48,7 +48,7 @@ type Server struct {
 	data        *Dataset
 	lastID      map[string]int64
 	events      []Event
-	subscribers []func(Event)
+	subscribers []func(Event) // called with mu held: they must not block
 
 	authMu   sync.Mutex
 	sessions map[string]*session

@@ -57,14 +57,36 @@ type WebhookSender struct {
 
 	mu         sync.Mutex
 	deliveries []Delivery
-	inflight   sync.WaitGroup
+	pending    int        // events recorded whose delivery has not finished
+	idle       *sync.Cond // on mu, broadcast when pending drops to 0
 }
 
 // SendWebhooks starts delivering every event recorded from now on.
 func (s *Server) SendWebhooks() *WebhookSender {
 	w := &WebhookSender{s: s, client: &http.Client{Timeout: 3 * time.Second}}
-	s.Subscribe(w.deliver)
+	w.idle = sync.NewCond(&w.mu)
+	s.mu.Lock()
+	s.subscribers = append(s.subscribers, w.enqueue)
+	s.mu.Unlock()
 	return w
+}
+
+// enqueue counts the event while the server records it, before delivery
+// starts, so that Wait covers every event recorded before it was called.
+// It runs with the server's lock held; the delivery reads the policies,
+// so it runs on a goroutine of its own.
+func (w *WebhookSender) enqueue(ev Event) {
+	w.mu.Lock()
+	w.pending++
+	w.mu.Unlock()
+	go func() {
+		w.deliver(ev)
+		w.mu.Lock()
+		if w.pending--; w.pending == 0 {
+			w.idle.Broadcast()
+		}
+		w.mu.Unlock()
+	}()
 }
 
 // Deliveries returns the requests made so far.
@@ -74,12 +96,17 @@ func (w *WebhookSender) Deliveries() []Delivery {
 	return append([]Delivery(nil), w.deliveries...)
 }
 
-// Wait blocks until deliveries started so far have been answered.
-func (w *WebhookSender) Wait() { w.inflight.Wait() }
+// Wait blocks until every event recorded so far has been delivered to all
+// its targets and they have answered (or the request failed).
+func (w *WebhookSender) Wait() {
+	w.mu.Lock()
+	for w.pending > 0 {
+		w.idle.Wait()
+	}
+	w.mu.Unlock()
+}
 
 func (w *WebhookSender) deliver(ev Event) {
-	w.inflight.Add(1)
-	defer w.inflight.Done()
 	for _, p := range w.s.WebhookPolicies(ev.Project) {
 		if !p.Enabled || !contains(p.EventTypes, ev.Type) {
 			continue
@@ -239,10 +266,7 @@ func (s *Server) Notify(ev Event) {
 	if ev.RequestID == "" {
 		ev.RequestID = newUUID()
 	}
-	s.events = append(s.events, ev)
-	for _, fn := range s.subscribers {
-		go fn(ev)
-	}
+	s.record(ev)
 }
 
 // Push simulates "docker push project/repository:tag" by admin: a new

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 type received struct {
@@ -43,21 +42,16 @@ func (rc *receiver) take() []received {
 	return out
 }
 
-func waitDeliveries(t *testing.T, rc *receiver, n int) []received {
+// delivered waits for the sender to finish what the server recorded and
+// returns exactly the n requests that made.
+func delivered(t *testing.T, w *WebhookSender, rc *receiver, n int) []received {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rc.mu.Lock()
-		k := len(rc.got)
-		rc.mu.Unlock()
-		if k >= n {
-			return rc.take()
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d deliveries, want %d", k, n)
-		}
-		time.Sleep(10 * time.Millisecond)
+	w.Wait()
+	got := rc.take()
+	if len(got) != n {
+		t.Fatalf("%d deliveries after Wait, want %d", len(got), n)
 	}
+	return got
 }
 
 func keysOf(m map[string]any) []string {
@@ -74,7 +68,7 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	s, base := startServer(t, Options{})
-	s.SendWebhooks()
+	sender := s.SendWebhooks()
 
 	policy := `{"name":"%s","enabled":true,"event_types":["PUSH_ARTIFACT","DELETE_ARTIFACT","SCANNING_COMPLETED","SCANNING_FAILED","QUOTA_EXCEED"],
 	  "targets":[{"type":"http","address":"` + hook.URL + `/hooks/%s","auth_header":"Bearer t0ken"%s}]}`
@@ -90,7 +84,7 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := waitDeliveries(t, rc, 2)
+	got := delivered(t, sender, rc, 2)
 	for _, g := range got {
 		if g.auth != "Bearer t0ken" {
 			t.Errorf("Authorization %q", g.auth)
@@ -130,7 +124,7 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 
 	// A scan of a seeded artifact with findings carries its overview.
 	wantStatus(t, do(t, base, "POST", "/api/v2.0/projects/library/repositories/debian/artifacts/latest/scan", "", asAdmin), http.StatusAccepted)
-	for _, g := range waitDeliveries(t, rc, 2) {
+	for _, g := range delivered(t, sender, rc, 2) {
 		data, _ := g.body["event_data"].(map[string]any)
 		if data == nil {
 			data = g.body["data"].(map[string]any)
@@ -145,7 +139,7 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 	}
 
 	s.Notify(Event{Type: EventQuotaExceed, Operator: "admin", Project: "library", Repository: "webhook-demo"})
-	for _, g := range waitDeliveries(t, rc, 2) {
+	for _, g := range delivered(t, sender, rc, 2) {
 		data, _ := g.body["event_data"].(map[string]any)
 		if data == nil {
 			data = g.body["data"].(map[string]any)
@@ -155,10 +149,10 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 		}
 	}
 	s.Notify(Event{Type: EventScanningFailed, Operator: "admin", Project: "library", Repository: "debian", Digest: "x", Tag: "latest"})
-	waitDeliveries(t, rc, 2)
+	delivered(t, sender, rc, 2)
 
 	wantStatus(t, do(t, base, "DELETE", "/api/v2.0/projects/library/repositories/webhook-demo/artifacts/v1", "", asAdmin), http.StatusOK)
-	for _, g := range waitDeliveries(t, rc, 2) {
+	for _, g := range delivered(t, sender, rc, 2) {
 		if g.body["type"] != "DELETE_ARTIFACT" && g.body["type"] != "harbor.artifact.deleted" {
 			t.Errorf("delete delivery type %v", g.body["type"])
 		}
