@@ -6,7 +6,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/harborscript/harborscript/bindings/luaconv"
-	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/harbor"
 	"github.com/harborscript/harborscript/harbor/ext"
 )
@@ -17,15 +16,6 @@ const (
 	objectsKey = "harbor.ext.ArtifactInfo.objects"
 	reposKey   = "harbor.ext.ArtifactInfo.repositories"
 )
-
-// raise reports err to the script as the exception object every binding
-// raises, so pcall returns a table with type ValueError.
-func raise(L *lua.LState, err error) {
-	luaharbor.Raise(L, err)
-}
-
-// Raise is raise for the report module, so both raise the same way.
-func Raise(L *lua.LState, err error) { raise(L, err) }
 
 // Push builds the Lua table of info: artifact, repository and report as
 // Harbor sent them, plus the computed fields and the methods.

@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/harborscript/harborscript/bindings/luaconv"
+	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/harbor"
 	"github.com/harborscript/harborscript/harbor/ext"
 )
@@ -48,7 +49,7 @@ func vulnWithCVE(L *lua.LState) int {
 	info := check(L, "vuln_with_cve", 1)
 	v, err := info.VulnWithCVE(luaconv.CheckString(L, "vuln_with_cve", 2))
 	if err != nil {
-		raise(L, err)
+		luaharbor.Raise(L, err)
 	}
 	if v == nil {
 		L.Push(lua.LNil)
@@ -74,7 +75,7 @@ func vulnsWithDescription(L *lua.LState) int {
 
 func pushBool(L *lua.LState, ok bool, err error) int {
 	if err != nil {
-		raise(L, err)
+		luaharbor.Raise(L, err)
 	}
 	L.Push(lua.LBool(ok))
 	return 1
@@ -82,7 +83,7 @@ func pushBool(L *lua.LState, ok bool, err error) int {
 
 func pushVulns(L *lua.LState, vulns []harbor.VulnerabilityItem, err error) int {
 	if err != nil {
-		raise(L, err)
+		luaharbor.Raise(L, err)
 	}
 	t := L.CreateTable(len(vulns), 0)
 	for i := range vulns {

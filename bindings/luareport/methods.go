@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/harborscript/harborscript/bindings/luaconv"
+	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/bindings/luainfo"
 	"github.com/harborscript/harborscript/harbor/ext"
 )
@@ -63,7 +64,7 @@ func boolMethod(fn string, f func(*lua.LState, *ext.ArtifactReport, string) (boo
 		s := checkReport(L, fn)
 		ok, err := f(L, s.report, fn)
 		if err != nil {
-			luainfo.Raise(L, err)
+			luaharbor.Raise(L, err)
 		}
 		L.Push(lua.LBool(ok))
 		return 1
@@ -75,7 +76,7 @@ func reportMethod(fn string, f func(*lua.LState, *ext.ArtifactReport, string) (*
 		s := checkReport(L, fn)
 		out, err := f(L, s.report, fn)
 		if err != nil {
-			luainfo.Raise(L, err)
+			luaharbor.Raise(L, err)
 		}
 		L.Push(push(L, out, s.tables))
 		return 1
@@ -87,7 +88,7 @@ func vulnerabilitiesBySeverity(L *lua.LState) int {
 	s := checkReport(L, fn)
 	vulns, err := s.report.VulnerabilitiesBySeverity(luaconv.CheckString(L, fn, 2))
 	if err != nil {
-		luainfo.Raise(L, err)
+		luaharbor.Raise(L, err)
 	}
 	L.Push(s.vulnList(L, vulns))
 	return 1
