@@ -37,16 +37,6 @@ var cloudEventNames = map[string]string{
 	"TAG_RETENTION":      "harbor.tag_retention.finished",
 }
 
-// Delivery is one webhook request the sender made.
-type Delivery struct {
-	PolicyID int64
-	Address  string
-	Format   string
-	Type     string
-	Status   int // 0 when the request failed
-	Err      error
-}
-
 // WebhookSender delivers the simulator's events to the targets of its
 // projects' webhook policies, as Harbor does: one POST per policy target,
 // the policy's auth_header verbatim as Authorization, Default or
@@ -55,10 +45,9 @@ type WebhookSender struct {
 	s      *Server
 	client *http.Client
 
-	mu         sync.Mutex
-	deliveries []Delivery
-	pending    int        // events recorded whose delivery has not finished
-	idle       *sync.Cond // on mu, broadcast when pending drops to 0
+	mu      sync.Mutex
+	pending int        // events recorded whose delivery has not finished
+	idle    *sync.Cond // on mu, broadcast when pending drops to 0
 }
 
 // SendWebhooks starts delivering every event recorded from now on.
@@ -87,13 +76,6 @@ func (w *WebhookSender) enqueue(ev Event) {
 		}
 		w.mu.Unlock()
 	}()
-}
-
-// Deliveries returns the requests made so far.
-func (w *WebhookSender) Deliveries() []Delivery {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]Delivery(nil), w.deliveries...)
 }
 
 // Wait blocks until every event recorded so far has been delivered to all
@@ -129,28 +111,24 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// send makes one delivery. Like Harbor's, a failed delivery is not retried,
+// and nothing reports it but the receiver's silence.
 func (w *WebhookSender) send(p WebhookPolicy, t WebhookTarget, ev Event) {
-	d := Delivery{PolicyID: p.ID, Address: t.Address, Format: t.PayloadFormat, Type: ev.Type}
 	body, ctype, err := w.s.WebhookPayload(ev, t.PayloadFormat, p.ID)
-	if err == nil {
-		var req *http.Request
-		req, err = http.NewRequest(http.MethodPost, t.Address, bytes.NewReader(body))
-		if err == nil {
-			if t.AuthHeader != "" {
-				req.Header.Set("Authorization", t.AuthHeader)
-			}
-			req.Header.Set("Content-Type", ctype)
-			var resp *http.Response
-			if resp, err = w.client.Do(req); err == nil {
-				d.Status = resp.StatusCode
-				resp.Body.Close()
-			}
-		}
+	if err != nil {
+		return
 	}
-	d.Err = err
-	w.mu.Lock()
-	w.deliveries = append(w.deliveries, d)
-	w.mu.Unlock()
+	req, err := http.NewRequest(http.MethodPost, t.Address, bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	if t.AuthHeader != "" {
+		req.Header.Set("Authorization", t.AuthHeader)
+	}
+	req.Header.Set("Content-Type", ctype)
+	if resp, err := w.client.Do(req); err == nil {
+		resp.Body.Close()
+	}
 }
 
 // WebhookPayload renders ev as Harbor would send it to a target of the
