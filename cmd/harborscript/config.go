@@ -15,6 +15,7 @@ import (
 	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/bindings/lualog"
 	"github.com/harborscript/harborscript/engine"
+	"github.com/harborscript/harborscript/engine/schedule"
 	"github.com/harborscript/harborscript/harbor"
 	"github.com/harborscript/harborscript/harbor/harbortest"
 )
@@ -262,7 +263,7 @@ func engineOptions(c *cli.Context) (engine.Options, error) {
 		return o, usageErrorf("--timeout must not be negative")
 	}
 	if s := c.String("memory-limit"); s != "" {
-		n, err := parseBytes(s)
+		n, err := schedule.ParseSize(s)
 		if err != nil {
 			return o, usageErrorf("--memory-limit: %v", err)
 		}
