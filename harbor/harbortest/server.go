@@ -170,25 +170,6 @@ func (s *Server) AddUser(name, password string, sysadmin bool) {
 	})
 }
 
-// AddRobot adds a never-expiring system robot (name like "robot$ci") that
-// may read and change every project.
-func (s *Server) AddRobot(name, secret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range s.data.Robots {
-		if r.Name == name {
-			r.Secret = secret
-			return
-		}
-	}
-	t := s.now()
-	s.data.Robots = append(s.data.Robots, &Robot{
-		ID: s.newID("robot"), Name: name, Secret: secret, Level: "system", Duration: -1, ExpiresAt: -1,
-		Permissions:  []RobotPermission{{Kind: "project", Namespace: "*", Access: []RobotAccess{{Resource: "*", Action: "*"}}}},
-		CreationTime: t, UpdateTime: t,
-	})
-}
-
 func (s *Server) initIDs() {
 	s.lastID = map[string]int64{}
 	bump := func(kind string, id int64) {
