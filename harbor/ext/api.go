@@ -135,8 +135,6 @@ type walker struct {
 	matched map[string]bool // entries of opts.Repositories that matched
 }
 
-func (w *walker) ctx() context.Context { return w.f.ctx }
-
 // failed records err (when it is a *harbor.Error, with the key it concerns).
 func (w *walker) failed(key string, err error) {
 	if he, ok := err.(*harbor.Error); ok && he.Key == "" {
@@ -187,22 +185,28 @@ func (w *walker) listRepositories(project string) {
 	})
 }
 
-// fetchPage requests one page on a connection worker and hands the answer
-// to a decoder, which records a failure under key or passes the page on.
+// fetchPage requests one page of a listing; see fetch.
 func fetchPage[T any](w *walker, req *harbor.Request, page int, key string, then func(*harbor.Page[T])) {
-	resp, err := w.c.Do(w.ctx(), harbor.PageRequest(req, page, harbor.MaxPageSize))
+	fetch(w, harbor.PageRequest(req, page, harbor.MaxPageSize), key, harbor.DecodePage[T], then)
+}
+
+// fetch sends req on a connection worker and hands the answer to a
+// decoder, which records a failure of either step under key or passes the
+// decoded value on.
+func fetch[T any](w *walker, req *harbor.Request, key string, decode func(*harbor.Response) (T, error), then func(T)) {
+	resp, err := w.c.Do(w.f.ctx, req)
 	if err != nil {
 		w.failed(key, err)
 		return
 	}
 	w.f.decode(func() {
-		p, err := harbor.DecodePage[T](resp)
+		v, err := decode(resp)
 		if err != nil {
 			w.failed(key, err)
 			return
 		}
 		w.done()
-		then(p)
+		then(v)
 	})
 }
 
@@ -311,21 +315,10 @@ func (w *walker) hasAnyTag(a *harbor.Artifact) bool {
 }
 
 func (w *walker) report(info *ArtifactInfo, pos int) {
-	project, base := harbor.SplitRepositoryName(info.Repository.Name)
-	key := info.Repository.Name + "@" + info.Artifact.Digest
 	w.f.add(stageReport, func() {
-		resp, err := w.c.Do(w.ctx(), harbor.VulnerabilitiesRequest(project, base, info.Artifact.Digest))
-		if err != nil {
-			w.failed(key, err)
-			return
-		}
-		w.f.decode(func() {
-			rep, err := harbor.DecodeVulnerabilities(resp)
-			if err != nil {
-				w.failed(key, err)
-				return
-			}
-			w.done()
+		project, base := harbor.SplitRepositoryName(info.Repository.Name)
+		req := harbor.VulnerabilitiesRequest(project, base, info.Artifact.Digest)
+		fetch(w, req, info.Repository.Name+"@"+info.Artifact.Digest, harbor.DecodeVulnerabilities, func(rep *harbor.VulnerabilityReport) {
 			info.Report = rep
 			w.emit(info, pos)
 		})
