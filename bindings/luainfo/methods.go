@@ -9,40 +9,57 @@ import (
 	"github.com/harborscript/harborscript/harbor/ext"
 )
 
+// methods are an info's methods; each checks its receiver first, so that
+// calling one with a dot instead of a colon is named as such.
 var methods = map[string]lua.LGFunction{
-	"has_cve":                hasCVE,
-	"has_tag":                hasTag,
-	"has_description":        hasDescription,
-	"has_package":            hasPackage,
-	"vuln_with_cve":          vulnWithCVE,
-	"vulns_with_package":     vulnsWithPackage,
-	"vulns_with_description": vulnsWithDescription,
+	"has_cve": boolMethod("has_cve", func(L *lua.LState, info *ext.ArtifactInfo, fn string) (bool, error) {
+		return info.HasCVE(luaconv.CheckString(L, fn, 2))
+	}),
+	"has_tag": boolMethod("has_tag", func(L *lua.LState, info *ext.ArtifactInfo, fn string) (bool, error) {
+		return info.HasTag(luaconv.CheckString(L, fn, 2))
+	}),
+	"has_description": boolMethod("has_description", func(L *lua.LState, info *ext.ArtifactInfo, fn string) (bool, error) {
+		return info.HasDescription(luaconv.CheckString(L, fn, 2), OptCaseSensitive(L, fn, 3))
+	}),
+	"has_package": boolMethod("has_package", func(L *lua.LState, info *ext.ArtifactInfo, fn string) (bool, error) {
+		return info.HasPackage(luaconv.CheckString(L, fn, 2), CheckPackageOptions(L, fn, 3))
+	}),
+	"vuln_with_cve": vulnWithCVE,
+	"vulns_with_package": vulnsMethod("vulns_with_package", func(L *lua.LState, info *ext.ArtifactInfo, fn string) ([]harbor.VulnerabilityItem, error) {
+		return info.VulnsWithPackage(luaconv.CheckString(L, fn, 2), OptCaseSensitive(L, fn, 3))
+	}),
+	"vulns_with_description": vulnsMethod("vulns_with_description", func(L *lua.LState, info *ext.ArtifactInfo, fn string) ([]harbor.VulnerabilityItem, error) {
+		return info.VulnsWithDescription(luaconv.CheckString(L, fn, 2), OptCaseSensitive(L, fn, 3))
+	}),
 }
 
-func hasCVE(L *lua.LState) int {
-	info := check(L, "has_cve", 1)
-	ok, err := info.HasCVE(luaconv.CheckString(L, "has_cve", 2))
-	return pushBool(L, ok, err)
+func boolMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) (bool, error)) lua.LGFunction {
+	return func(L *lua.LState) int {
+		ok, err := f(L, check(L, fn, 1), fn)
+		if err != nil {
+			luaharbor.Raise(L, err)
+		}
+		L.Push(lua.LBool(ok))
+		return 1
+	}
 }
 
-func hasTag(L *lua.LState) int {
-	info := check(L, "has_tag", 1)
-	ok, err := info.HasTag(luaconv.CheckString(L, "has_tag", 2))
-	return pushBool(L, ok, err)
-}
-
-func hasDescription(L *lua.LState) int {
-	info := check(L, "has_description", 1)
-	text := luaconv.CheckString(L, "has_description", 2)
-	ok, err := info.HasDescription(text, OptCaseSensitive(L, "has_description", 3))
-	return pushBool(L, ok, err)
-}
-
-func hasPackage(L *lua.LState) int {
-	info := check(L, "has_package", 1)
-	name := luaconv.CheckString(L, "has_package", 2)
-	ok, err := info.HasPackage(name, CheckPackageOptions(L, "has_package", 3))
-	return pushBool(L, ok, err)
+func vulnsMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) ([]harbor.VulnerabilityItem, error)) lua.LGFunction {
+	return func(L *lua.LState) int {
+		vulns, err := f(L, check(L, fn, 1), fn)
+		if err != nil {
+			luaharbor.Raise(L, err)
+		}
+		t := L.CreateTable(len(vulns), 0)
+		for i := range vulns {
+			t.Append(VulnTable(L, &vulns[i]))
+		}
+		if len(vulns) == 0 {
+			_ = luaconv.MarkArray(L, t)
+		}
+		L.Push(t)
+		return 1
+	}
 }
 
 func vulnWithCVE(L *lua.LState) int {
@@ -56,43 +73,6 @@ func vulnWithCVE(L *lua.LState) int {
 	} else {
 		L.Push(VulnTable(L, v))
 	}
-	return 1
-}
-
-func vulnsWithPackage(L *lua.LState) int {
-	info := check(L, "vulns_with_package", 1)
-	name := luaconv.CheckString(L, "vulns_with_package", 2)
-	vulns, err := info.VulnsWithPackage(name, OptCaseSensitive(L, "vulns_with_package", 3))
-	return pushVulns(L, vulns, err)
-}
-
-func vulnsWithDescription(L *lua.LState) int {
-	info := check(L, "vulns_with_description", 1)
-	text := luaconv.CheckString(L, "vulns_with_description", 2)
-	vulns, err := info.VulnsWithDescription(text, OptCaseSensitive(L, "vulns_with_description", 3))
-	return pushVulns(L, vulns, err)
-}
-
-func pushBool(L *lua.LState, ok bool, err error) int {
-	if err != nil {
-		luaharbor.Raise(L, err)
-	}
-	L.Push(lua.LBool(ok))
-	return 1
-}
-
-func pushVulns(L *lua.LState, vulns []harbor.VulnerabilityItem, err error) int {
-	if err != nil {
-		luaharbor.Raise(L, err)
-	}
-	t := L.CreateTable(len(vulns), 0)
-	for i := range vulns {
-		t.Append(VulnTable(L, &vulns[i]))
-	}
-	if len(vulns) == 0 {
-		_ = luaconv.MarkArray(L, t)
-	}
-	L.Push(t)
 	return 1
 }
 
