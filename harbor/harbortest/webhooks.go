@@ -91,6 +91,33 @@ func (req *policyReq) apply(w *WebhookPolicy) {
 	w.Enabled = req.Enabled == nil || *req.Enabled
 }
 
+// policyProject resolves the path's project and checks that the caller may
+// do action on its webhook policies, answering refusals itself; callers
+// hold mu.
+func (c *call) policyProject(action string) *Project {
+	p := c.project("project_name_or_id")
+	if p == nil || c.deny(c.writeDenied(p, "notification-policy", action)) {
+		return nil
+	}
+	return p
+}
+
+// policy resolves the path's policy as policyProject does its project.
+func (c *call) policy(action string) (*Project, *WebhookPolicy) {
+	p := c.policyProject(action)
+	if p == nil {
+		return nil, nil
+	}
+	id, _ := strconv.ParseInt(c.p["webhook_policy_id"], 10, 64)
+	for _, w := range p.Webhooks {
+		if w.ID == id {
+			return p, w
+		}
+	}
+	c.fail(http.StatusNotFound, "notificationPolicy "+c.p["webhook_policy_id"]+" not found")
+	return nil, nil
+}
+
 func (s *Server) listPolicies(c *call) {
 	page, size, ok := c.pageParams()
 	if !ok {
@@ -98,8 +125,8 @@ func (s *Server) listPolicies(c *call) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "list")) {
+	p := c.policyProject("list")
+	if p == nil {
 		return
 	}
 	var out []webhookPolicyJSON
@@ -116,8 +143,8 @@ func (s *Server) createPolicy(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "create")) {
+	p := c.policyProject("create")
+	if p == nil {
 		return
 	}
 	if msg := req.validate(); msg != "" {
@@ -138,25 +165,10 @@ func (s *Server) createPolicy(c *call) {
 	writeEmpty(c.w, http.StatusCreated)
 }
 
-func (c *call) policy(p *Project) *WebhookPolicy {
-	id, _ := strconv.ParseInt(c.p["webhook_policy_id"], 10, 64)
-	for _, w := range p.Webhooks {
-		if w.ID == id {
-			return w
-		}
-	}
-	c.fail(http.StatusNotFound, "notificationPolicy "+c.p["webhook_policy_id"]+" not found")
-	return nil
-}
-
 func (s *Server) getPolicy(c *call) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "read")) {
-		return
-	}
-	if w := c.policy(p); w != nil {
+	if _, w := c.policy("read"); w != nil {
 		c.json(http.StatusOK, renderPolicy(w))
 	}
 }
@@ -168,11 +180,7 @@ func (s *Server) updatePolicy(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "update")) {
-		return
-	}
-	w := c.policy(p)
+	_, w := c.policy("update")
 	if w == nil {
 		return
 	}
@@ -188,11 +196,7 @@ func (s *Server) updatePolicy(c *call) {
 func (s *Server) deletePolicy(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "delete")) {
-		return
-	}
-	w := c.policy(p)
+	p, w := c.policy("delete")
 	if w == nil {
 		return
 	}
@@ -213,8 +217,7 @@ type payloadFormatJSON struct {
 func (s *Server) webhookEvents(c *call) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := c.project("project_name_or_id")
-	if p == nil || c.deny(c.writeDenied(p, "notification-policy", "read")) {
+	if c.policyProject("read") == nil {
 		return
 	}
 	c.json(http.StatusOK, map[string]any{
