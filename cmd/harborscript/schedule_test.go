@@ -113,6 +113,28 @@ func TestScheduleOnceUsesTheConnectionFlags(t *testing.T) {
 	wantContains(t, "stdout", r.stdout, "[who] admin\n")
 }
 
+// A job that names only its own url keeps the runner's credentials and
+// --dry-run.
+func TestScheduleJobURLKeepsTheRunnersCredentials(t *testing.T) {
+	runner, other := simulator(t), simulator(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "who.lua", "local h = require('harbor')\nprint(tostring(h.default))\nprint(h.default:get_current_user().username)\n"+
+		"h.default:delete_project('library')\nprint(h.default:get_project('library').name)")
+	file := writeFile(t, dir, "s.yaml", "jobs:\n  - {name: here, script: who.lua, schedule: '@daily'}\n"+
+		"  - {name: there, script: who.lua, schedule: '@daily', url: '"+other.URL()+"'}\n")
+	r := scheduleCLI(t, append(adminFlags(runner), "--dry-run", "--once", file)...)
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout,
+		"[here] harbor.Client("+runner.URL()+"/api/v2.0 as \"admin\")\n", "[here] admin\n",
+		"[there] harbor.Client("+other.URL()+"/api/v2.0 as \"admin\")\n", "[there] admin\n")
+	if n := strings.Count(r.stdout, "] library\n"); n != 2 {
+		t.Fatalf("the project survives in %d of 2 jobs:\n%s", n, r.stdout)
+	}
+	if n := strings.Count(r.stderr, "DRY-RUN DELETE /api/v2.0/projects/library"); n != 2 {
+		t.Fatalf("%d of 2 deletes shown as dry runs:\n%s", n, r.stderr)
+	}
+}
+
 // The built binary stops on SIGTERM only after its running job finished.
 func TestScheduleBinaryWaitsForRunningJobOnSIGTERM(t *testing.T) {
 	if r := harborscript(t, "schedule", "--help"); r.code != 0 {
