@@ -252,7 +252,7 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 	start := time.Now()
 	deadline := start.Add(c.retry.MaxTime)
 	for attempt := 1; ; attempt++ {
-		resp, err := c.attempt(ctx, req, info, body)
+		resp, err := c.send(ctx, req, info, body, true)
 		if c.logger != nil {
 			c.logRequest(info, resp, err, attempt, start)
 		}
@@ -298,12 +298,9 @@ func (c *Client) dryRun(req *Request, info *RequestInfo, body []byte) *Response 
 	return &Response{StatusCode: status, Header: http.Header{}, Total: -1, Request: info}
 }
 
-// attempt sends one try of the request.
-func (c *Client) attempt(ctx context.Context, req *Request, info *RequestInfo, body []byte) (*Response, error) {
-	return c.send(ctx, req, info, body, true)
-}
-
-// send makes one HTTP exchange; useSession false forces basic auth.
+// send makes one try of the request; useSession false forces basic auth.
+// A read whose session Harbor refused is sent again at once with basic
+// auth, within the same try.
 func (c *Client) send(ctx context.Context, req *Request, info *RequestInfo, body []byte, useSession bool) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
