@@ -270,3 +270,44 @@ func TestSessionRobot(t *testing.T) {
 		t.Errorf("robot tried the web login %d times", n)
 	}
 }
+
+// After a refused session the next read logs in anew; a session refused a
+// second time is given up, and reads stay on basic auth without more logins.
+func TestSessionRefusedTwiceGivesUp(t *testing.T) {
+	l := &webLogin{user: "admin", password: "Harbor12345"}
+	c := sessionServer(t, l)(Options{Username: l.user, Secret: l.password, Auth: "session"})
+	ctx := context.Background()
+	read := func(step string, wantCookie bool) {
+		t.Helper()
+		before := len(l.requests())
+		ps, err := c.GetProjects(ctx, ListOptions{})
+		if err != nil || len(ps) != 2 {
+			t.Fatalf("%s: %d projects, %v; want both", step, len(ps), err)
+		}
+		reqs := l.requests()[before:]
+		if len(reqs) != 1 {
+			t.Fatalf("%s: %d requests for one read, want 1", step, len(reqs))
+		}
+		if hasCookie := reqs[0].Header.Get("Cookie") != ""; hasCookie != wantCookie {
+			t.Errorf("%s: Cookie %q Authorization %q, want session %v", step, reqs[0].Header.Get("Cookie"),
+				reqs[0].Header.Get("Authorization"), wantCookie)
+		}
+	}
+	read("first read", true)
+	l.validSID.Store("")
+	if _, err := c.GetCurrentUser(ctx); err != nil {
+		t.Fatalf("read after the first refusal: %v", err)
+	}
+	read("read after the first refusal", true)
+	if n := l.logins.Load(); n != 4 {
+		t.Errorf("%d login POSTs after one refusal, want 4 (a second login)", n)
+	}
+	l.validSID.Store("")
+	if _, err := c.GetCurrentUser(ctx); err != nil {
+		t.Fatalf("read after the second refusal: %v", err)
+	}
+	read("read after the second refusal", false)
+	if n := l.logins.Load(); n != 4 {
+		t.Errorf("%d login POSTs after two refusals, want still 4", n)
+	}
+}
