@@ -2,7 +2,6 @@ package harbor
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -249,6 +248,3 @@ func nextPage(link string) int {
 	}
 	return 0
 }
-
-// RawItems is a listing kept as the JSON the server sent, one item each.
-type RawItems = []json.RawMessage
