@@ -48,7 +48,7 @@ type Options struct {
 	MaxConnsPerHost int
 	// PageConcurrency bounds the page fetches of one List call (default 5).
 	PageConcurrency int
-	// SkipVerify disables the check of credentials on first use.
+	// SkipCredentialCheck disables the check of credentials on first use.
 	SkipCredentialCheck bool
 	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
