@@ -190,7 +190,6 @@ func fetchPages[T any](ctx context.Context, c *Client, req *Request, from, to, s
 	)
 	for page := from; page <= to; page++ {
 		wg.Add(1)
-		page := page
 		submitErr := pool.Submit(func() {
 			defer wg.Done()
 			if ctx.Err() != nil {

@@ -174,7 +174,6 @@ func (w *walker) listRepositories(project string) {
 		fetchPage(w, req, 1, key, func(page *harbor.Page[*harbor.Repository]) {
 			w.found(page.Items)
 			for p := 2; p <= harbor.PagesFor(page.Total, harbor.MaxPageSize); p++ {
-				p := p
 				w.f.add(stageRepositoryPage, func() {
 					fetchPage(w, req, p, fmt.Sprintf("%s (repositories page %d)", key, p), func(page *harbor.Page[*harbor.Repository]) {
 						w.found(page.Items)
