@@ -224,19 +224,11 @@ func convertParams(L *lua.LState, op *harbor.Operation, params *lua.LTable, fn s
 			limit = int(n)
 			return
 		}
-		hint := ""
-		if body != nil && (name == body.Name || name == "body") {
-			hint = op.BodyKind()
+		opts := []luaconv.FromOption{luaconv.Root(name)}
+		if body != nil && (name == body.Name || name == "body") && op.BodyKind() == luaconv.KindArray {
+			opts = append(opts, luaconv.EmptyAsArray())
 		}
-		var (
-			x   any
-			err error
-		)
-		if hint != "" {
-			x, err = luaconv.FromLuaHint(v, hint)
-		} else {
-			x, err = luaconv.FromLua(v, luaconv.Root(name))
-		}
+		x, err := luaconv.FromLua(v, opts...)
 		if err != nil {
 			ValueError(L, "%s: %s: %v", fn, op.ID, err)
 		}

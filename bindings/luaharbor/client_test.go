@@ -114,6 +114,8 @@ func TestCallFollowsPagesAndValidates(t *testing.T) {
 			'c:call("listAllRepositories", {page_size = "ten"})',
 			'c:call("getRepository", "p")',
 			'c:get_artifact("library", "alpine")',
+			'c:create_project({project_name = "x", metadata = {public = print}})',
+			'c:call("createProject", {body = {project_name = "x", metadata = {public = print}}})',
 		}) do
 			local ok, e = pcall(loadstring("local c = ...; return " .. code), c)
 			print(e.type, e.message)
@@ -130,6 +132,8 @@ ValueError	getRepository: unknown parameter "extra"
 ValueError	listAllRepositories: parameter "page_size" must be an integer, got string
 ValueError	client:call: argument #3 must be a table of parameters, got string
 ValueError	client:get_artifact: argument #3 (reference) is required
+ValueError	client:create_project: createProject: project.metadata.public: cannot convert a function
+ValueError	client:call: createProject: body.metadata.public: cannot convert a function
 `
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
