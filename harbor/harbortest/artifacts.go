@@ -123,13 +123,8 @@ func (s *Server) listArtifacts(c *call) {
 	}
 	sortKeys(rows, "-push_time,-id", artifactSorts)
 	sortKeys(rows, c.r.URL.Query().Get("sort"), artifactSorts)
-	start, end := c.pageBounds(len(rows), page, size)
-	out := make([]artifactJSON, 0, end-start)
 	f := c.artifactFlags()
-	for _, a := range rows[start:end] {
-		out = append(out, s.renderArtifact(p, r, a, f))
-	}
-	c.json(http.StatusOK, out)
+	listRendered(c, rows, page, size, func(a *Artifact) artifactJSON { return s.renderArtifact(p, r, a, f) })
 }
 
 // artifact resolves project, repository and reference of the path,

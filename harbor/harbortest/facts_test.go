@@ -85,6 +85,21 @@ func TestPaginationLikeHarbor(t *testing.T) {
 	if n := len(names(t, all, "name")); total == "" || total != itoa(n) || all.header.Get("Link") != "" {
 		t.Fatalf("page_size=0 gave %d rows, total %s, link %q", n, total, all.header.Get("Link"))
 	}
+	// Pages in turn hold every row once, in the order of the whole list.
+	for _, list := range []string{"/api/v2.0/repositories", "/api/v2.0/projects", "/api/v2.0/projects/team-a/repositories/backend%252Fapi/artifacts"} {
+		key := "name"
+		if strings.HasSuffix(list, "/artifacts") {
+			key = "digest"
+		}
+		whole := names(t, do(t, base, "GET", list+"?page_size=0", "", asAdmin), key)
+		var paged []string
+		for page := 1; len(paged) < len(whole) && page <= len(whole); page++ {
+			paged = append(paged, names(t, do(t, base, "GET", list+"?page_size=2&page="+itoa(page), "", asAdmin), key)...)
+		}
+		if len(whole) < 3 || strings.Join(paged, " ") != strings.Join(whole, " ") {
+			t.Errorf("%s: pages of 2 gave %v, the whole list is %v", list, paged, whole)
+		}
+	}
 	past := do(t, base, "GET", "/api/v2.0/repositories?page=99", "", asAdmin)
 	if string(past.body) != "[]" || past.header.Get("Link") != "" || past.header.Get("X-Total-Count") != total {
 		t.Fatalf("page past end: %s link %q total %q", past.body, past.header.Get("Link"), past.header.Get("X-Total-Count"))

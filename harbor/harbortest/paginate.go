@@ -99,6 +99,17 @@ func listJSON[T any](c *call, items []T, page, size int64) {
 	c.json(http.StatusOK, out)
 }
 
+// listRendered pages rows and renders only those on the page, as a large
+// listing is read 100 rows at a time.
+func listRendered[T, J any](c *call, rows []T, page, size int64, render func(T) J) {
+	start, end := c.pageBounds(len(rows), page, size)
+	out := make([]J, 0, end-start)
+	for _, row := range rows[start:end] {
+		out = append(out, render(row))
+	}
+	c.json(http.StatusOK, out)
+}
+
 // sortKeys orders rows by Harbor's sort parameter ("name,-creation_time");
 // unknown keys are ignored. less maps a key to an ascending comparison.
 func sortKeys[T any](items []T, param string, less map[string]func(a, b T) int) {

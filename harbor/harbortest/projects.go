@@ -61,11 +61,7 @@ func (s *Server) listProjects(c *call) {
 	}
 	sortKeys(rows, "name", projectSorts)
 	sortKeys(rows, qp.Get("sort"), projectSorts)
-	out := make([]projectJSON, 0, len(rows))
-	for _, p := range rows {
-		out = append(out, c.renderProject(p))
-	}
-	listJSON(c, out, page, size)
+	listRendered(c, rows, page, size, c.renderProject)
 }
 
 func matchProject(terms []qterm, p *Project) bool {

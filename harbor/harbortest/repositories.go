@@ -37,11 +37,7 @@ func (c *call) listRepoRows(rows []repoRow, page, size int64, terms []qterm) {
 	}
 	sortKeys(kept, "-creation_time,-id", repoSorts)
 	sortKeys(kept, c.r.URL.Query().Get("sort"), repoSorts)
-	out := make([]repositoryJSON, 0, len(kept))
-	for _, row := range kept {
-		out = append(out, renderRepository(row.p, row.r))
-	}
-	listJSON(c, out, page, size)
+	listRendered(c, kept, page, size, func(row repoRow) repositoryJSON { return renderRepository(row.p, row.r) })
 }
 
 func (c *call) listParams() (page, size int64, terms []qterm, ok bool) {
