@@ -114,9 +114,6 @@ func clientMethods() map[string]lua.LGFunction {
 	}
 }
 
-// paging are the keys call() takes besides the operation's parameters.
-var paging = map[string]bool{"limit": true}
-
 // luaCall is client:call(op, params): any operation by operationId or its
 // snake_case name. Listings follow every page unless page or limit is given.
 func luaCall(L *lua.LState) int {
@@ -216,7 +213,7 @@ func convertParams(L *lua.LState, op *harbor.Operation, params *lua.LTable, fn s
 			ValueError(L, "%s: %s: parameters must be given by name, got a %s key", fn, op.ID, luaconv.TypeName(k))
 		}
 		name := string(key)
-		if paging[name] {
+		if name == "limit" { // call's own key, not the operation's
 			n, ok := v.(lua.LNumber)
 			if !ok || float64(n) != float64(int(n)) || n < 0 {
 				ValueError(L, "%s: %s: limit must be a non-negative integer, got %s", fn, op.ID, luaconv.TypeName(v))
