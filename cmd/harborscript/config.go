@@ -20,17 +20,20 @@ import (
 	"github.com/harborscript/harborscript/harbor/harbortest"
 )
 
-// runtime is what run and repl share: the default client, the module
-// environment and, with --demo, the simulator behind it.
+// runtime is what run, repl and schedule share: the default client, the
+// options it was built from, the module environment and the logger.
 type runtime struct {
 	stdout, stderr io.Writer
 	client         *harbor.Client
-	env            luaharbor.Env
-	logLevel       string
-	logFormat      string
+	// connection is the runner's connection (URL "" when none), the base
+	// that schedule jobs with their own url or credentials are laid over.
+	connection harbor.Options
+	env        luaharbor.Env
+	logger     *slog.Logger
+	logLevel   string
+	logFormat  string
 	// secrets are masked in every log line and in the log module.
 	secrets []string
-	demo    *harbortest.Server
 	closers []func()
 }
 
@@ -42,15 +45,19 @@ func (r *runtime) close() {
 }
 
 // setup preloads the modules into a state; engine.Options.Setup.
-func (r *runtime) setup(globals map[string]lua.LValue) func(L *lua.LState) error {
-	return func(L *lua.LState) error {
-		if err := bindings.Setup(L, &bindings.Options{Harbor: r.env, Stdout: r.stdout, Globals: globals}); err != nil {
-			return err
-		}
-		// The log module follows --log-level and --log-format, and masks the
-		// connection's secrets should a script log them.
-		return lualog.PreloadWith(L, lualog.Config{Level: r.logLevel, Format: r.logFormat, Out: r.stderr, Redact: r.secrets})
+func (r *runtime) setup(L *lua.LState) error {
+	return r.modules(L, r.env, r.stdout, r.stderr)
+}
+
+// modules preloads the modules with a given environment and output, as a
+// schedule job's run has its own; schedule.Options.Modules.
+func (r *runtime) modules(L *lua.LState, env luaharbor.Env, stdout, stderr io.Writer) error {
+	if err := bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout}); err != nil {
+		return err
 	}
+	// The log module follows --log-level and --log-format, and masks the
+	// connection's secrets should a script log them.
+	return lualog.PreloadWith(L, lualog.Config{Level: r.logLevel, Format: r.logFormat, Out: stderr, Redact: r.secrets})
 }
 
 // credentials is the identity chosen from flags, environment and file.
@@ -166,7 +173,6 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 		}
 		srv := harbortest.New(harbortest.Options{Dataset: harbortest.DemoDataset()})
 		url = srv.Start()
-		rt.demo = srv
 		rt.closers = append(rt.closers, srv.Close)
 		creds = credentials{username: harbortest.AdminUser, secret: harbortest.AdminPassword, source: "--demo"}
 		basic := base64.StdEncoding.EncodeToString([]byte(creds.username + ":" + creds.secret))
@@ -193,9 +199,9 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 		}
 		rt.secrets = append(rt.secrets, fileSecrets(data)...)
 	}
-	logger := slog.New(newLogHandler(&redactWriter{w: stderr, secrets: rt.secrets}, rt.logFormat, level))
+	rt.logger = slog.New(newLogHandler(&redactWriter{w: stderr, secrets: rt.secrets}, rt.logFormat, level))
 
-	clientDefaults := harbor.Options{Logger: logger}
+	clientDefaults := harbor.Options{Logger: rt.logger}
 	if c.Bool("dry-run") {
 		clientDefaults.DryRun = true
 		clientDefaults.DryRunOut = stderr
@@ -210,12 +216,6 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 	if c.Bool("insecure") {
 		fmt.Fprintln(stderr, "warning: --insecure: TLS certificates are not verified, so the connection (and its credentials) can be intercepted")
 	}
-	if url == "" {
-		if creds.username != "" || creds.file != "" {
-			return nil, usageErrorf("credentials were given (%s) but no Harbor URL: set --url or %s", creds.source, envURL)
-		}
-		return rt, nil
-	}
 	opts := clientDefaults
 	opts.URL = url
 	opts.Username, opts.Secret, opts.CredentialsFile = creds.username, creds.secret, creds.file
@@ -223,6 +223,13 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 	opts.CAFile = c.String("ca-file")
 	opts.Timeout = c.Duration("request-timeout")
 	opts.Auth = c.String("auth")
+	rt.connection = opts
+	if url == "" {
+		if creds.username != "" || creds.file != "" {
+			return nil, usageErrorf("credentials were given (%s) but no Harbor URL: set --url or %s", creds.source, envURL)
+		}
+		return rt, nil
+	}
 	client, cerr := harbor.New(opts)
 	if cerr != nil {
 		return nil, usageErrorf("%s", configMessage(cerr))

@@ -111,7 +111,7 @@ func replAction(c *cli.Context) error {
 	defer rt.close()
 	stdout, stderr := rt.stdout, rt.stderr
 	opts.Stdout, opts.Stderr = stdout, stderr
-	opts.Setup = rt.setup(nil)
+	opts.Setup = rt.setup
 	L, closeState, err := engine.NewState(context.Background(), opts)
 	if err != nil {
 		return &exitCode{code: exitUsage, msg: err.Error()}

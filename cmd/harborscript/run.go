@@ -80,7 +80,7 @@ func runAction(c *cli.Context) error {
 	defer stop()
 	opts.Args = args
 	opts.Stdout, opts.Stderr = rt.stdout, rt.stderr
-	opts.Setup = rt.setup(nil)
+	opts.Setup = rt.setup
 	if event != nil {
 		setup := opts.Setup
 		opts.Setup = func(L *lua.LState) error {

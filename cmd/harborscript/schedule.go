@@ -15,14 +15,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	lua "github.com/yuin/gopher-lua"
 
-	"github.com/harborscript/harborscript/bindings"
-	"github.com/harborscript/harborscript/bindings/luaharbor"
-	"github.com/harborscript/harborscript/bindings/lualog"
 	"github.com/harborscript/harborscript/engine/schedule"
-	"github.com/harborscript/harborscript/harbor"
-	"github.com/harborscript/harborscript/harbor/harbortest"
 )
 
 func scheduleCommand() *cli.Command {
@@ -73,15 +67,9 @@ func scheduleAction(c *cli.Context) error {
 		return err
 	}
 	defer rt.close()
-	base, err := scheduleConnection(c, rt)
-	if err != nil {
-		return err
-	}
-	level, _ := lualog.ParseLevel(rt.logLevel)
-	logger := slog.New(newLogHandler(&redactWriter{w: stderr, secrets: rt.secrets}, rt.logFormat, level))
 	d, err := schedule.New(cfg, schedule.Options{
-		Client: base, Default: rt.client, Env: rt.env, Modules: scheduleModules(rt), Limits: limits,
-		Stdout: stdout, Stderr: stderr, Logger: logger, History: c.String("history"),
+		Client: rt.connection, Default: rt.client, Env: rt.env, Modules: rt.modules, Limits: limits,
+		Stdout: stdout, Stderr: stderr, Logger: rt.logger, History: c.String("history"),
 	})
 	if err != nil {
 		return usageErrorf("schedule: %v", err)
@@ -89,40 +77,7 @@ func scheduleAction(c *cli.Context) error {
 	if c.Bool("once") {
 		return runOnce(d)
 	}
-	return serveSchedule(c, d, file, logger)
-}
-
-// scheduleModules loads the same modules as run, with each run's own
-// environment and output.
-func scheduleModules(rt *runtime) func(*lua.LState, luaharbor.Env, io.Writer, io.Writer) error {
-	return func(L *lua.LState, env luaharbor.Env, stdout, stderr io.Writer) error {
-		if err := bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout}); err != nil {
-			return err
-		}
-		return lualog.PreloadWith(L, lualog.Config{Level: rt.logLevel, Format: rt.logFormat, Out: stderr, Redact: rt.secrets})
-	}
-}
-
-// scheduleConnection is the runner's connection as options, the base that
-// jobs with their own url or credentials are laid over.
-func scheduleConnection(c *cli.Context, rt *runtime) (harbor.Options, error) {
-	o := rt.env.ClientDefaults
-	o.Insecure = c.Bool("insecure")
-	o.CAFile = c.String("ca-file")
-	o.Timeout = c.Duration("request-timeout")
-	o.Auth = c.String("auth")
-	if rt.demo != nil {
-		o.URL = rt.demo.URL()
-		o.Username, o.Secret = harbortest.AdminUser, harbortest.AdminPassword
-		return o, nil
-	}
-	o.URL, _ = lookup(c, "url", envURL)
-	creds, err := resolveCredentials(c)
-	if err != nil {
-		return o, err
-	}
-	o.Username, o.Secret, o.CredentialsFile = creds.username, creds.secret, creds.file
-	return o, nil
+	return serveSchedule(c, d, file, rt.logger)
 }
 
 func runOnce(d *schedule.Daemon) error {
