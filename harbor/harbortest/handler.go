@@ -17,6 +17,7 @@ type route struct {
 	api      bool
 	segs     []string
 	h        func(*call)
+	statsKey string // "METHOD template", what Stats counts it under
 }
 
 // call carries one request through its handler.
@@ -34,7 +35,8 @@ func (c *call) fail(status int, msg string) { writeError(c.w, c.r, status, msg) 
 func (c *call) json(status int, v any) { writeJSON(c.w, status, v) }
 
 func newRoute(method, template string, api bool, h func(*call)) *route {
-	return &route{method: method, template: template, api: api, segs: strings.Split(strings.Trim(template, "/"), "/"), h: h}
+	return &route{method: method, template: template, api: api, segs: strings.Split(strings.Trim(template, "/"), "/"), h: h,
+		statsKey: method + " " + template}
 }
 
 // match finds the route of a request. Segments are unescaped once, and the
@@ -104,13 +106,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, params, pathFound := s.match(r)
-	key := r.Method + " (no route)"
 	tmpl := ""
 	if rt != nil {
 		tmpl = rt.template
-		key = r.Method + " " + rt.template
+		s.stats.endpoint(rt.statsKey)
+	} else {
+		s.stats.endpoint(r.Method + " (no route)")
 	}
-	s.stats.endpoint(key)
 	if s.injectFault(w, r, tmpl, func(w http.ResponseWriter) { s.serveRoute(w, r, rt, params, pathFound) }) {
 		return
 	}

@@ -34,75 +34,50 @@ func (st Stats) MeanInFlight() float64 {
 }
 
 type statsCollector struct {
-	total       atomic.Int64
-	inFlight    atomic.Int64
-	maxInFlight atomic.Int64
-	authTime    atomic.Int64
-	mu          sync.Mutex
-	perEndpoint map[string]int
+	total    atomic.Int64
+	authTime atomic.Int64
 
 	// The in-flight integral needs the level and the time of its last
-	// change together, hence a mutex rather than atomics.
-	flightMu    sync.Mutex
-	flightLevel int64
-	flightArea  time.Duration
-	flightLast  time.Time
+	// change together, so the level, its peak and the per-route counts
+	// share one mutex.
+	mu          sync.Mutex
+	level       int64
+	maxLevel    int64
+	area        time.Duration
+	last        time.Time
 	since       time.Time
+	perEndpoint map[string]int
 }
 
 // flight moves the in-flight level by d, adding the area of the level
 // that held until now.
 func (c *statsCollector) flight(d int64) {
 	now := time.Now()
-	c.flightMu.Lock()
-	if !c.flightLast.IsZero() {
-		c.flightArea += time.Duration(c.flightLevel) * now.Sub(c.flightLast)
-	}
-	c.flightLevel += d
-	c.flightLast = now
-	c.flightMu.Unlock()
-}
-
-func (c *statsCollector) flightSnapshot() (area, elapsed time.Duration) {
-	now := time.Now()
-	c.flightMu.Lock()
-	defer c.flightMu.Unlock()
-	area = c.flightArea
-	if !c.flightLast.IsZero() {
-		area += time.Duration(c.flightLevel) * now.Sub(c.flightLast)
-	}
-	return area, now.Sub(c.since)
+	c.mu.Lock()
+	c.area += time.Duration(c.level) * now.Sub(c.last)
+	c.level += d
+	c.last = now
+	c.maxLevel = max(c.maxLevel, c.level)
+	c.mu.Unlock()
 }
 
 func (c *statsCollector) reset() {
 	c.total.Store(0)
-	c.maxInFlight.Store(c.inFlight.Load())
 	c.authTime.Store(0)
 	now := time.Now()
-	c.flightMu.Lock()
-	c.flightArea, c.flightLast, c.since = 0, now, now
-	c.flightMu.Unlock()
 	c.mu.Lock()
+	c.maxLevel = c.level
+	c.area, c.last, c.since = 0, now, now
 	c.perEndpoint = map[string]int{}
 	c.mu.Unlock()
 }
 
 func (c *statsCollector) begin() {
 	c.total.Add(1)
-	n := c.inFlight.Add(1)
 	c.flight(1)
-	for {
-		m := c.maxInFlight.Load()
-		if n <= m || c.maxInFlight.CompareAndSwap(m, n) {
-			return
-		}
-	}
 }
 
-func (c *statsCollector) end() {
-	c.inFlight.Add(-1)
-	c.flight(-1)
-}
+func (c *statsCollector) end() { c.flight(-1) }
 
 func (c *statsCollector) endpoint(key string) {
 	c.mu.Lock()
@@ -112,18 +87,21 @@ func (c *statsCollector) endpoint(key string) {
 
 // Stats returns a snapshot of the counters.
 func (s *Server) Stats() Stats {
+	c := &s.stats
 	st := Stats{
-		Total:       s.stats.total.Load(),
-		MaxInFlight: s.stats.maxInFlight.Load(),
-		AuthTime:    time.Duration(s.stats.authTime.Load()),
+		Total:       c.total.Load(),
+		AuthTime:    time.Duration(c.authTime.Load()),
 		PerEndpoint: map[string]int{},
 	}
-	st.InFlightTime, st.Elapsed = s.stats.flightSnapshot()
-	s.stats.mu.Lock()
-	for k, v := range s.stats.perEndpoint {
+	now := time.Now()
+	c.mu.Lock()
+	st.MaxInFlight = c.maxLevel
+	st.InFlightTime = c.area + time.Duration(c.level)*now.Sub(c.last)
+	st.Elapsed = now.Sub(c.since)
+	for k, v := range c.perEndpoint {
 		st.PerEndpoint[k] = v
 	}
-	s.stats.mu.Unlock()
+	c.mu.Unlock()
 	return st
 }
 
