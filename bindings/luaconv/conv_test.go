@@ -224,6 +224,10 @@ func TestToLua(t *testing.T) {
 		"when":   when,
 		"item":   item{Name: "alpine", Tags: []string{"3.19"}},
 		"i64":    int64(-7),
+		"ints":   []int{4, 5},
+		"floats": []float64{},
+		"whenp":  &when,
+		"nowhen": (*time.Time)(nil),
 	}))
 	err := L.DoString(`
 		assert(#v.list == 3 and v.list[2] == null and v.list[3] == "x")
@@ -234,6 +238,9 @@ func TestToLua(t *testing.T) {
 		assert(v.when == "2026-01-02T02:04:05Z", v.when)
 		assert(v.item.name == "alpine" and v.item.tags[1] == "3.19")
 		assert(v.i64 == -7)
+		assert(#v.ints == 2 and v.ints[1] == 4 and v.ints[2] == 5)
+		assert(encode(v.floats) == "[]", "empty []float64 stays an array")
+		assert(v.whenp == v.when and v.nowhen == nil)
 	`)
 	if err != nil {
 		t.Fatal(err)

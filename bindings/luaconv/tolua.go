@@ -71,7 +71,7 @@ func ToLuaE(L *lua.LState, v any) (lua.LValue, error) {
 		if x == nil {
 			return lua.LNil, nil
 		}
-		return lua.LString(x.UTC().Format(time.RFC3339Nano)), nil
+		return ToLuaE(L, *x)
 	case []any:
 		tb := L.CreateTable(len(x), 0)
 		for _, e := range x {
@@ -87,26 +87,11 @@ func ToLuaE(L *lua.LState, v any) (lua.LValue, error) {
 		markEmpty(L, tb, len(x))
 		return tb, nil
 	case []string:
-		tb := L.CreateTable(len(x), 0)
-		for _, e := range x {
-			tb.Append(lua.LString(e))
-		}
-		markEmpty(L, tb, len(x))
-		return tb, nil
+		return list(L, x, func(e string) lua.LValue { return lua.LString(e) }), nil
 	case []int:
-		tb := L.CreateTable(len(x), 0)
-		for _, e := range x {
-			tb.Append(lua.LNumber(e))
-		}
-		markEmpty(L, tb, len(x))
-		return tb, nil
+		return list(L, x, func(e int) lua.LValue { return lua.LNumber(e) }), nil
 	case []float64:
-		tb := L.CreateTable(len(x), 0)
-		for _, e := range x {
-			tb.Append(lua.LNumber(e))
-		}
-		markEmpty(L, tb, len(x))
-		return tb, nil
+		return list(L, x, func(e float64) lua.LValue { return lua.LNumber(e) }), nil
 	case map[string]any:
 		tb := L.CreateTable(0, len(x))
 		for k, e := range x {
@@ -129,6 +114,16 @@ func ToLuaE(L *lua.LState, v any) (lua.LValue, error) {
 		return nil, fmt.Errorf("cannot convert %T to Lua: %w", v, err)
 	}
 	return DecodeJSON(L, data)
+}
+
+// list converts a slice whose elements cannot fail to convert.
+func list[E any](L *lua.LState, xs []E, elem func(E) lua.LValue) *lua.LTable {
+	tb := L.CreateTable(len(xs), 0)
+	for _, e := range xs {
+		tb.Append(elem(e))
+	}
+	markEmpty(L, tb, len(xs))
+	return tb
 }
 
 func markEmpty(L *lua.LState, tb *lua.LTable, n int) {
