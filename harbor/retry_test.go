@@ -107,16 +107,24 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
-	base, max := 10*time.Millisecond, 80*time.Millisecond
+	base, limit := 10*time.Millisecond, 80*time.Millisecond
 	for attempt := 1; attempt <= 10; attempt++ {
 		ceiling := base << (attempt - 1)
-		if ceiling > max {
-			ceiling = max
+		if ceiling > limit {
+			ceiling = limit
 		}
+		// Full jitter draws from the whole range: fifty draws all in its
+		// lower half would happen once in 2^50 runs.
+		var highest time.Duration
 		for i := 0; i < 50; i++ {
-			if d := backoff(base, max, attempt); d < 0 || d > ceiling {
+			d := backoff(base, limit, attempt)
+			if d < 0 || d > ceiling {
 				t.Fatalf("backoff(attempt %d) = %v, outside [0, %v]", attempt, d, ceiling)
 			}
+			highest = max(highest, d)
+		}
+		if highest <= ceiling/2 {
+			t.Errorf("backoff(attempt %d): 50 draws all at most %v, want the range up to %v", attempt, highest, ceiling)
 		}
 	}
 }
