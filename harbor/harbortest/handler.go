@@ -58,7 +58,7 @@ func (s *Server) match(r *http.Request) (rt *route, params map[string]string, pa
 			continue
 		}
 		pathFound = true
-		if cand.method == r.Method || (r.Method == http.MethodHead && cand.method == http.MethodHead) {
+		if cand.method == r.Method {
 			return cand, ps, true
 		}
 	}
