@@ -95,16 +95,6 @@ func OptInt(L *lua.LState, fn string, n int, def int) int {
 	return int(num)
 }
 
-// CheckFunction requires a function.
-func CheckFunction(L *lua.LState, fn string, n int) *lua.LFunction {
-	v := L.Get(n)
-	if f, ok := v.(*lua.LFunction); ok {
-		return f
-	}
-	ArgError(L, fn, n, "must be a function, got %s", TypeName(v))
-	return nil
-}
-
 // OptBool reads the boolean field name of opts (nil opts or absent field gives def).
 func OptBool(L *lua.LState, fn string, opts *lua.LTable, name string, def bool) bool {
 	if opts == nil {

@@ -198,9 +198,9 @@ func TestFromLuaTypesAndHints(t *testing.T) {
 	if err := L.DoString(`return {}`); err != nil {
 		t.Fatal(err)
 	}
-	arr, err := FromLuaHint(L.Get(-1), "array")
+	arr, err := FromLua(L.Get(-1), EmptyAsArray())
 	if err != nil || !reflect.DeepEqual(arr, []any{}) {
-		t.Fatalf("array hint: %#v %v", arr, err)
+		t.Fatalf("EmptyAsArray: %#v %v", arr, err)
 	}
 	_, err = FromLua(L.NewFunction(func(*lua.LState) int { return 0 }), Root("opts.body"))
 	if err == nil || err.Error() != "opts.body: cannot convert a function" {

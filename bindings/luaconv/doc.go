@@ -9,8 +9,8 @@
 //
 // Arrays and objects: a Lua table whose keys are exactly 1..n is an array, a
 // table whose keys are all strings is an object. An empty table is an object
-// unless it was marked with MarkArray (json.array) or the caller passes the
-// "array" hint. Tables that mix both kinds of keys, sparse arrays, cycles,
-// functions, userdata, NaN and infinities are errors that name the path of the
-// offending value, such as value.tags[3].
+// unless it was marked with MarkArray (json.array) or the caller asks for
+// empty arrays (EmptyAsArray). Tables that mix both kinds of keys, sparse
+// arrays, cycles, functions, userdata, NaN and infinities are errors that
+// name the path of the offending value, such as value.tags[3].
 package luaconv

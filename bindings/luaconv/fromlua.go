@@ -20,11 +20,6 @@ func EmptyAsArray() FromOption { return func(c *fromConfig) { c.emptyArray = tru
 // Root names the value in error messages (default "value"), e.g. "opts.body".
 func Root(name string) FromOption { return func(c *fromConfig) { c.root = name } }
 
-// FromLuaHint converts v with a hint for empty tables: "array" or "object".
-func FromLuaHint(v lua.LValue, hint string) (any, error) {
-	return FromLua(v, func(c *fromConfig) { c.emptyArray = hint == KindArray })
-}
-
 // FromLua converts a Lua value to Go: map[string]any, []any, int64 for
 // integral numbers that fit, float64 for others, string, bool, and nil for
 // nil and Null.

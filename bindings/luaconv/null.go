@@ -17,7 +17,7 @@ func IsNull(v lua.LValue) bool { return v == Null }
 // is read without a state, so FromLua and EncodeJSON need no *lua.LState.
 const markerField = "__jsontype"
 
-// Kinds accepted by MarkArray/MarkObject and by the hint of FromLuaHint.
+// Kinds a table is marked with by MarkArray and MarkObject.
 const (
 	KindArray  = "array"
 	KindObject = "object"
