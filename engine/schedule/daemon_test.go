@@ -37,7 +37,7 @@ jobs:
 		t.Errorf("runs %v apart, want about 1s", gap)
 	}
 	out := f.out.String()
-	if countLines(out, "[tick] tick\ta\tb\n") < 2 || !strings.Contains(out, "[tick] note\n") {
+	if strings.Count(out, "[tick] tick\ta\tb\n") < 2 || !strings.Contains(out, "[tick] note\n") {
 		t.Errorf("output:\n%s", out)
 	}
 	if !strings.Contains(f.logs.String(), "run finished") || !strings.Contains(f.logs.String(), "job=tick") {
@@ -47,12 +47,7 @@ jobs:
 
 func TestOverlapSkipRunsOnce(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, `
-jobs:
-  - name: slow
-    script: slow.lua
-    schedule: "@daily"
-`, map[string]string{"slow.lua": `wait()`})
+	f := newWaitingJob(t, "slow", `wait()`)
 	if r := f.d.Trigger("slow", nil); r != Started {
 		t.Fatalf("first trigger: %s", r)
 	}
@@ -75,14 +70,7 @@ jobs:
 
 func TestOverlapQueueRunsBackToBackAndBoundsTheQueue(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, `
-jobs:
-  - name: q
-    script: q.lua
-    schedule: "@daily"
-    overlap: queue
-    queue_size: 2
-`, map[string]string{"q.lua": `wait()`})
+	f := newWaitingJob(t, "q", `wait()`, "overlap: queue", "queue_size: 2")
 	if r := f.d.Trigger("q", nil); r != Started {
 		t.Fatal(r)
 	}
@@ -106,15 +94,12 @@ jobs:
 
 func TestOverlapAllowRunsConcurrently(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, `
-jobs:
-  - name: a
-    script: a.lua
-    schedule: "@daily"
-    overlap: allow
-`, map[string]string{"a.lua": `wait()`})
-	f.d.Trigger("a", nil)
-	f.d.Trigger("a", nil)
+	f := newWaitingJob(t, "a", `wait()`, "overlap: allow")
+	for i := 0; i < 2; i++ {
+		if r := f.d.Trigger("a", nil); r != Started {
+			t.Fatalf("trigger %d: %s, want started", i+1, r)
+		}
+	}
 	f.gate.waitStarted(t)
 	f.gate.waitStarted(t)
 	f.gate.open()
@@ -202,12 +187,7 @@ jobs:
 
 func TestShutdownWaitsForARunningJobThenCancelsAfterGrace(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, `
-jobs:
-  - name: slow
-    script: slow.lua
-    schedule: "@daily"
-`, map[string]string{"slow.lua": `wait() print("finished")`})
+	f := newWaitingJob(t, "slow", `wait() print("finished")`)
 	f.d.Trigger("slow", nil)
 	f.gate.waitStarted(t)
 	done := make(chan struct{})
@@ -226,12 +206,7 @@ jobs:
 		t.Fatalf("history %+v", recs)
 	}
 
-	g := newFixture(t, `
-jobs:
-  - name: stuck
-    script: stuck.lua
-    schedule: "@daily"
-`, map[string]string{"stuck.lua": `wait()`})
+	g := newWaitingJob(t, "stuck", `wait()`)
 	g.d.Trigger("stuck", nil)
 	g.gate.waitStarted(t)
 	start := time.Now()

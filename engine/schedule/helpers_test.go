@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,6 +122,17 @@ func newFixture(t *testing.T, yaml string, scripts map[string]string) *fixture {
 	return f
 }
 
+// newWaitingJob builds a daemon with one daily job called name whose
+// script is name.lua; extra adds keys to the job, one "key: value" each.
+func newWaitingJob(t *testing.T, name, script string, extra ...string) *fixture {
+	t.Helper()
+	yaml := "jobs:\n  - name: " + name + "\n    script: " + name + ".lua\n    schedule: \"@daily\"\n"
+	for _, e := range extra {
+		yaml += "    " + e + "\n"
+	}
+	return newFixture(t, yaml, map[string]string{name + ".lua": script})
+}
+
 func (f *fixture) history(t *testing.T) []Record {
 	t.Helper()
 	recs, err := ReadHistory(f.hist, 0)
@@ -143,8 +153,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-func countLines(s, sub string) int { return strings.Count(s, sub) }
 
 // metricValue reads a counter or gauge.
 func metricValue(m prometheus.Metric) float64 {
