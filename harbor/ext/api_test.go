@@ -54,6 +54,13 @@ func equal(t *testing.T, got, want []string) {
 	}
 }
 
+func noErrors(t *testing.T, errs []error) {
+	t.Helper()
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+}
+
 func TestGetArtifactsOfProject(t *testing.T) {
 	_, c := newServer(t, harbortest.Options{})
 	infos, errs := GetArtifacts(context.Background(), c, Options{Projects: []string{"library"}})
@@ -87,19 +94,23 @@ func TestGetArtifactsExampleTwo(t *testing.T) {
 
 func TestTagWinsOverQuery(t *testing.T) {
 	_, c := newServer(t, harbortest.Options{})
-	infos, _ := GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}, Repositories: []string{"backend/api"},
+	infos, errs := GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}, Repositories: []string{"backend/api"},
 		Tag: "1.0.0", Query: "tags=prod"})
+	noErrors(t, errs)
 	equal(t, infoNames(infos), []string{"team-a/backend/api@6aaa1ba7928b"})
-	infos, _ = GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}, Repositories: []string{"backend/api"},
+	infos, errs = GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}, Repositories: []string{"backend/api"},
 		Query: "tags=prod"})
+	noErrors(t, errs)
 	equal(t, infoNames(infos), []string{"team-a/backend/api@62679e81c80c"})
 }
 
 func TestRepositoryFullAndBaseNames(t *testing.T) {
 	_, c := newServer(t, harbortest.Options{})
-	full, _ := GetArtifacts(context.Background(), c, Options{Repositories: []string{"mirrors/alpine"}})
+	full, errs := GetArtifacts(context.Background(), c, Options{Repositories: []string{"mirrors/alpine"}})
+	noErrors(t, errs)
 	equal(t, infoNames(full), []string{"mirrors/alpine@6485b7997b08"})
-	base, _ := GetArtifacts(context.Background(), c, Options{Repositories: []string{"alpine"}})
+	base, errs := GetArtifacts(context.Background(), c, Options{Repositories: []string{"alpine"}})
+	noErrors(t, errs)
 	equal(t, infoNames(base), []string{"library/alpine@f7b434c7814e", "library/alpine@4297b2888c32", "mirrors/alpine@6485b7997b08"})
 }
 
@@ -161,7 +172,8 @@ func TestVulnerabilitiesOnlyForSucceededScans(t *testing.T) {
 	if n := srv.Stats().PerEndpoint["GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/vulnerabilities"]; n != 10 {
 		t.Errorf("report requests: got %d, want 10", n)
 	}
-	tagged, _ := GetArtifactVulnerabilities(context.Background(), c, Options{Projects: []string{"team-a"}, Tags: []string{"prod", "3.4.1"}})
+	tagged, errs := GetArtifactVulnerabilities(context.Background(), c, Options{Projects: []string{"team-a"}, Tags: []string{"prod", "3.4.1"}})
+	noErrors(t, errs)
 	equal(t, infoNames(tagged), []string{"team-a/backend/api@62679e81c80c", "team-a/java-app@375ff3839f86"})
 }
 
@@ -223,7 +235,8 @@ func TestGetRepositoriesAndFilterLatest(t *testing.T) {
 	}
 	equal(t, got, []string{"team-a/backend/api", "team-a/frontend/web", "team-a/java-app", "legacy/openssl-app", "legacy/old-base"})
 
-	infos, _ := GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}})
+	infos, errs := GetArtifacts(context.Background(), c, Options{Projects: []string{"team-a"}})
+	noErrors(t, errs)
 	equal(t, infoNames(FilterArtifactsLatest(infos, nil)), []string{"team-a/backend/api@62679e81c80c",
 		"team-a/frontend/web@8fdd103bafe9", "team-a/java-app@2b7e4145b52e"})
 }
