@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-var projectNameRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+// nameRE is Harbor's rule for project and robot names.
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 
 var projectSorts = map[string]func(a, b *Project) int{
 	"name":          func(a, b *Project) int { return strings.Compare(a.Name, b.Name) },
@@ -131,7 +132,7 @@ func (s *Server) createProject(c *call) {
 	if !c.decodeBody(&req, "project", "ProjectReq") {
 		return
 	}
-	if !projectNameRE.MatchString(req.ProjectName) || len(req.ProjectName) > 255 {
+	if !nameRE.MatchString(req.ProjectName) || len(req.ProjectName) > 255 {
 		c.fail(http.StatusBadRequest, "project name is not in lower case or contains illegal characters")
 		return
 	}

@@ -2,7 +2,6 @@ package harbortest
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -96,8 +95,6 @@ func (s *Server) deleteRobot(c *call) {
 	writeEmpty(c.w, http.StatusOK)
 }
 
-var robotNameRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
-
 type robotCreatedJSON struct {
 	CreationTime htime  `json:"creation_time"`
 	ExpiresAt    int64  `json:"expires_at"`
@@ -124,7 +121,7 @@ func (s *Server) createRobot(c *call) {
 	if !c.decodeBody(&req, "robot", "RobotCreate") {
 		return
 	}
-	if !robotNameRE.MatchString(req.Name) {
+	if !nameRE.MatchString(req.Name) {
 		c.fail(http.StatusBadRequest, "robot name is not in lower case or contains illegal characters")
 		return
 	}
