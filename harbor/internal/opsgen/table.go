@@ -237,9 +237,7 @@ func (s *spec) param(pn *yaml.Node) (param, error) {
 			return p, fmt.Errorf("parameter %q: %w", p.Name, err)
 		}
 	}
-	for _, e := range strList(get(n, "enum")) {
-		p.Enum = append(p.Enum, e)
-	}
+	p.Enum = strList(get(n, "enum"))
 	return p, nil
 }
 
