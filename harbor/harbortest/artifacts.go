@@ -423,7 +423,7 @@ func (s *Server) vulnerabilities(c *call) {
 			mime = MimeNativeReport
 		}
 	}
-	writeBody(c.w, http.StatusOK, s.reportBody(a, sc, mime))
+	writeBody(c.w, http.StatusOK, jsonType, s.reportBody(a, sc, mime))
 }
 
 // buildHistory answers Harbor's build history addition, which the test
@@ -439,9 +439,5 @@ func (s *Server) buildHistory(c *call) {
 		c.fail(http.StatusNotFound, "addition "+c.p["addition"]+" not found")
 		return
 	}
-	b := []byte(`[{"created":"0001-01-01T00:00:00Z"}]`)
-	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	c.w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write(b)
+	writeBody(c.w, http.StatusOK, jsonCharsetType, []byte(`[{"created":"0001-01-01T00:00:00Z"}]`))
 }

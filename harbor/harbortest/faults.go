@@ -136,11 +136,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, tmpl string
 		<-r.Context().Done()
 		return true
 	case FaultInvalidJSON:
-		body := []byte("<html><body>502 Bad Gateway</body></html>")
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(body)
+		writeBody(w, http.StatusOK, jsonType, []byte("<html><body>502 Bad Gateway</body></html>"))
 		return true
 	case FaultTruncate, FaultReset:
 		rec := httptest.NewRecorder()

@@ -2,8 +2,6 @@ package harbortest
 
 import (
 	"bytes"
-	"net/http"
-	"strconv"
 	"sync"
 	"unsafe"
 )
@@ -121,11 +119,4 @@ func (t *reportTemplate) fill(digest, generated string) []byte {
 		}
 	}
 	return out
-}
-
-func writeBody(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }

@@ -57,19 +57,29 @@ func encodeJSON(v any) []byte {
 	return b
 }
 
-// writeJSON answers a success body as Harbor does: plain application/json.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b := encodeJSON(v)
-	w.Header().Set("Content-Type", "application/json")
+// Harbor answers success bodies as plain application/json and its error
+// bodies (and a few additions) naming a charset.
+const (
+	jsonType        = "application/json"
+	jsonCharsetType = "application/json; charset=utf-8"
+)
+
+// writeBody answers b with its type and length.
+func writeBody(w http.ResponseWriter, status int, ctype string, b []byte) {
+	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 
-// writeError answers Harbor's error body, whose content type names a charset.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeBody(w, status, jsonType, encodeJSON(v))
+}
+
+// writeError answers Harbor's error body.
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	b := encodeJSON(errorBody{Errors: []errorItem{{Code: errorCode(status), Message: message}}})
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonCharsetType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
