@@ -24,13 +24,14 @@ local opts = args.parse(arg, {
   options = {
     {"age", "duration", default = "30d"},
     {"keep", "int", default = 2},
+    {"jobs", "int", default = 5, range = {1, 100}},
     {"tag", "pattern"},
     {"apply", "boolean"},
     {"project", "list"},
     {"format", "choice", choices = {"table", "json"}, default = "table"},
   },
 })
-print("age=" .. opts.age, "keep=" .. opts.keep, "tag=" .. tostring(opts.tag), "apply=" .. tostring(opts.apply),
+print("age=" .. opts.age, "keep=" .. opts.keep, "jobs=" .. opts.jobs, "tag=" .. tostring(opts.tag), "apply=" .. tostring(opts.apply),
   "project=" .. table.concat(opts.project, "|"), "format=" .. opts.format, "pos=" .. table.concat(opts._, "|"))
 `
 
@@ -61,10 +62,12 @@ func TestArgsParsesFlagsAndDefaults(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "age=2592000\tkeep=2\ttag=nil\tapply=false\tproject=\tformat=table\tpos="},
-		{[]string{"--age", "12h", "--keep=0", "--apply", "a", "b"}, "age=43200\tkeep=0\ttag=nil\tapply=true\tproject=\tformat=table\tpos=a|b"},
-		{[]string{"--project", "x, y", "--project", "z", "--format", "JSON", "--tag", "^v1"}, "age=2592000\tkeep=2\ttag=^v1\tapply=false\tproject=x|y|z\tformat=json\tpos="},
-		{[]string{"--", "--apply"}, "age=2592000\tkeep=2\ttag=nil\tapply=false\tproject=\tformat=table\tpos=--apply"},
+		{nil, "age=2592000\tkeep=2\tjobs=5\ttag=nil\tapply=false\tproject=\tformat=table\tpos="},
+		{[]string{"--age", "12h", "--keep=0", "--apply", "a", "b"}, "age=43200\tkeep=0\tjobs=5\ttag=nil\tapply=true\tproject=\tformat=table\tpos=a|b"},
+		{[]string{"--project", "x, y", "--project", "z", "--format", "JSON", "--tag", "^v1"}, "age=2592000\tkeep=2\tjobs=5\ttag=^v1\tapply=false\tproject=x|y|z\tformat=json\tpos="},
+		{[]string{"--jobs", "1"}, "age=2592000\tkeep=2\tjobs=1\ttag=nil\tapply=false\tproject=\tformat=table\tpos="},
+		{[]string{"--jobs=100"}, "age=2592000\tkeep=2\tjobs=100\ttag=nil\tapply=false\tproject=\tformat=table\tpos="},
+		{[]string{"--", "--apply"}, "age=2592000\tkeep=2\tjobs=5\ttag=nil\tapply=false\tproject=\tformat=table\tpos=--apply"},
 	}
 	for _, c := range cases {
 		out, err := runArgs(t, c.args...)
@@ -91,6 +94,8 @@ func TestArgsRejectsBadInputWithUsage(t *testing.T) {
 		{[]string{"--format", "xml"}, `--format must be one of table, json, got "xml"`},
 		{[]string{"--keep", "1", "--keep", "2"}, "--keep given twice"},
 		{[]string{"--age", ""}, "--age needs a non-empty value"},
+		{[]string{"--jobs", "0"}, "--jobs must be between 1 and 100, got 0"},
+		{[]string{"--jobs", "101"}, "--jobs must be between 1 and 100, got 101"},
 	}
 	for _, c := range cases {
 		_, err := runArgs(t, c.args...)

@@ -23,13 +23,10 @@ local spec = {
     {"min-version", "string", default = "3.0.0", help = "lowest affected version to report"},
     {"max-version", "string", help = "highest affected version to report"},
     {"project", "list", help = "only these projects"},
-    {"max-connections", "int", default = 5, help = "concurrent requests"},
+    {"max-connections", "int", default = 5, range = {1, 100}, help = "concurrent requests"},
   },
 }
 local opts = args.parse(arg, spec)
-if opts.max_connections < 1 or opts.max_connections > 100 then
-  args.fail(spec, "--max-connections must be between 1 and 100, got %d", opts.max_connections)
-end
 
 local failures = {}
 local artifacts = api.get_artifact_vulnerabilities{

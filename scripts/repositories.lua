@@ -16,13 +16,10 @@ local spec = {
   positional = "[PROJECT...]",
   summary    = "List repositories of the given projects (all when none is named).",
   options    = {
-    {"max-connections", "int", default = 5, help = "concurrent requests"},
+    {"max-connections", "int", default = 5, range = {1, 100}, help = "concurrent requests"},
   },
 }
 local opts = args.parse(arg, spec)
-if opts.max_connections < 1 or opts.max_connections > 100 then
-  args.fail(spec, "--max-connections must be between 1 and 100, got %d", opts.max_connections)
-end
 
 local failures = {}
 local repos = api.get_repositories{

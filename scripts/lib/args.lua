@@ -19,7 +19,8 @@
 --   -- opts._given["keep"] (true when given on the command line),
 --   -- opts._text["older-than"] (the text as typed).
 --
--- Kinds: string, int (a non-negative integer), boolean (no value), list
+-- Kinds: string, int (a non-negative integer; range = {lo, hi} bounds it),
+-- boolean (no value), list
 -- (repeatable and comma-separated), duration (e.g. 90d, 12h; seconds in the
 -- result), pattern (an RE2 regular expression, checked when parsed),
 -- choice (one of o.choices, any letter case; the result is spelt as listed).
@@ -93,6 +94,9 @@ local function convert(spec, o, flag, value)
     local n = tonumber(value)
     if not n or n < 0 or n ~= math.floor(n) then
       M.fail(spec, "%s must be a non-negative integer, got %q", flag, value)
+    end
+    if o.range and (n < o.range[1] or n > o.range[2]) then
+      M.fail(spec, "%s must be between %d and %d, got %d", flag, o.range[1], o.range[2], n)
     end
     return n
   elseif kind == "duration" then
