@@ -10,7 +10,6 @@ import (
 	"github.com/harborscript/harborscript/bindings/luaconv"
 	"github.com/harborscript/harborscript/bindings/luaharbor"
 	"github.com/harborscript/harborscript/bindings/luainfo"
-	"github.com/harborscript/harborscript/bindings/luaopts"
 	"github.com/harborscript/harborscript/harbor"
 	"github.com/harborscript/harborscript/harbor/ext"
 )
@@ -84,7 +83,7 @@ func (o *bulkOptions) ext(c *luaharbor.Client, env *luaharbor.Env) ext.Options {
 func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkOptions) {
 	c, n := luaharbor.ClientArg(L, fn)
 	var o bulkOptions
-	optionsArg(L, fn, n, &o)
+	luaharbor.OptionsArg(L, fn, n, &o)
 	if L.GetTop() > n {
 		luaharbor.ValueError(L, "%s: takes ([client,] options), got %d arguments", fn, L.GetTop())
 	}
@@ -95,20 +94,6 @@ func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkO
 		luaharbor.ValueError(L, "%s: tags is an option of get_artifact_vulnerabilities; use tag or query here", fn)
 	}
 	return c, &o
-}
-
-// optionsArg decodes the options table at stack index n into dst; nil or
-// absent leaves dst's defaults.
-func optionsArg(L *lua.LState, fn string, n int, dst any) {
-	switch t := L.Get(n).(type) {
-	case *lua.LNilType:
-	case *lua.LTable:
-		if err := luaopts.Decode(fn, t, dst); err != nil {
-			luaharbor.Raise(L, err)
-		}
-	default:
-		luaharbor.ValueError(L, "%s: argument #%d must be a table of options, got %s", fn, n, luaconv.TypeName(t))
-	}
 }
 
 func getArtifacts(L *lua.LState) int {
@@ -190,7 +175,7 @@ func getArtifact(L *lua.LState) int {
 		args[i] = string(s)
 	}
 	o := artifactOptions{WithReport: true}
-	optionsArg(L, fn, n+3, &o)
+	luaharbor.OptionsArg(L, fn, n+3, &o)
 	info, err := ext.GetArtifact(luaharbor.Context(L), c.C, args[0], args[1], args[2], o.WithReport)
 	if err != nil {
 		luaharbor.Raise(L, err)
@@ -209,7 +194,7 @@ func getRepositories(L *lua.LState) int {
 	const fn = "get_repositories"
 	c, n := luaharbor.ClientArg(L, fn)
 	var o repositoriesOptions
-	optionsArg(L, fn, n, &o)
+	luaharbor.OptionsArg(L, fn, n, &o)
 	max := o.MaxConnections
 	if max == 0 {
 		max = luaharbor.EnvOf(L).MaxConns()

@@ -308,13 +308,7 @@ func luaRequest(L *lua.LState) int {
 		ValueError(L, "%s: path must be a string starting with /, got %s", fn, luaconv.TypeName(L.Get(3)))
 	}
 	var o requestOptions
-	if t, ok := L.Get(4).(*lua.LTable); ok {
-		if err := decodeOpts(fn, t, &o); err != nil {
-			Raise(L, err)
-		}
-	} else if L.Get(4) != lua.LNil {
-		ValueError(L, "%s: argument #4 must be a table of options, got %s", fn, luaconv.TypeName(L.Get(4)))
-	}
+	OptionsArg(L, fn, 4, &o)
 	p, rawQuery, _ := strings.Cut(string(path), "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {

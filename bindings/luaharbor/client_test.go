@@ -163,6 +163,37 @@ func TestRawRequestAndOperations(t *testing.T) {
 	}
 }
 
+func TestRawRequestRefusesBadInput(t *testing.T) {
+	f := newFixture(t, harbortest.Options{}, harbor.Options{})
+	out := f.run(t, `
+		for _, args in ipairs({
+			{"FETCH", "/projects"},
+			{"GET", "projects"},
+			{"GET", "/projects", "q=x"},
+			{"GET", "/projects", {qeury = {}}},
+			{"GET", "/projects", {query = "q=x"}},
+			{"GET", "/projects", {query = {q = {}}}},
+			{"GET", "/projects", {headers = {["X-A"] = "a\r\nX-B: b"}}},
+			{"POST", "/projects", {body = {f = print}}},
+		}) do
+			local ok, e = pcall(c.request, c, unpack(args))
+			print(e.type, e.message)
+		end
+	`)
+	want := `ValueError	client:request: method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, got "FETCH"
+ValueError	client:request: path must be a string starting with /, got string
+ValueError	client:request: argument #4 must be a table of options, got string
+ValueError	client:request: unknown option "qeury" (valid options: body, headers, query)
+ValueError	client:request: query must be a table, got string
+ValueError	client:request: query value "q" must be a string, number or boolean, got table
+ValueError	client:request: header "X-A" must not contain a line break
+ValueError	client:request: body.f: cannot convert a function
+`
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
 func TestDryRunReachesEveryPath(t *testing.T) {
 	var dry bytes.Buffer
 	f := newFixture(t, harbortest.Options{}, harbor.Options{DryRun: true, DryRunOut: &dry})
