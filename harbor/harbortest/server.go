@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -215,9 +214,11 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func newUUID() string {
-	h := randomHex(16)
-	return strings.Join([]string{h[0:8], h[8:12], "4" + h[13:16], "a" + h[17:20], h[20:32]}, "-")
+func newUUID() string { return uuidFromHex(randomHex(16)) }
+
+// uuidFromHex lays 32 hex digits out as a version 4 UUID.
+func uuidFromHex(h string) string {
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
 // sleepCtx waits d unless the request ends first.

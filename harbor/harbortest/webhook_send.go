@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,7 +91,7 @@ func (w *WebhookSender) Wait() {
 
 func (w *WebhookSender) deliver(ev Event) {
 	for _, p := range w.s.WebhookPolicies(ev.Project) {
-		if !p.Enabled || !contains(p.EventTypes, ev.Type) {
+		if !p.Enabled || !slices.Contains(p.EventTypes, ev.Type) {
 			continue
 		}
 		for _, t := range p.Targets {
@@ -100,15 +101,6 @@ func (w *WebhookSender) deliver(ev Event) {
 			w.send(p, t, ev)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // send makes one delivery. Like Harbor's, a failed delivery is not retried,
@@ -171,8 +163,7 @@ func (s *Server) WebhookPayload(ev Event, format string, policyID int64) ([]byte
 // id as Harbor's retries do.
 func eventID(ev Event, policyID int64) string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s|%s|%s|%d|%s", ev.Type, ev.OccurAt.UnixNano(), ev.Project, ev.Repository, ev.Digest, policyID, ev.RequestID)))
-	x := hex.EncodeToString(h[:16])
-	return x[0:8] + "-" + x[8:12] + "-4" + x[13:16] + "-a" + x[17:20] + "-" + x[20:32]
+	return uuidFromHex(hex.EncodeToString(h[:16]))
 }
 
 // eventData builds event_data with the shapes of Harbor's captured
