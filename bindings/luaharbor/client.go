@@ -299,7 +299,11 @@ var methods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": tr
 func luaRequest(L *lua.LState) int {
 	const fn = "client:request"
 	c := CheckClient(L, fn, 1)
-	method := strings.ToUpper(L.CheckString(2))
+	m, ok := L.Get(2).(lua.LString)
+	if !ok {
+		ValueError(L, "%s: method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, got %s", fn, luaconv.TypeName(L.Get(2)))
+	}
+	method := strings.ToUpper(string(m))
 	if !methods[method] {
 		ValueError(L, "%s: method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, got %q", fn, method)
 	}
@@ -324,18 +328,26 @@ func luaRequest(L *lua.LState) int {
 				ValueError(L, "%s: query value %q must be a string, number or boolean, got %s", fn, k.String(), luaconv.TypeName(v))
 			}
 		})
-	} else if o.Query != nil && o.Query != lua.LNil {
+	} else if o.Query != nil {
 		ValueError(L, "%s: query must be a table, got %s", fn, luaconv.TypeName(o.Query))
 	}
 	if ht, ok := o.Headers.(*lua.LTable); ok {
 		ht.ForEach(func(k, v lua.LValue) {
+			switch v.(type) {
+			case lua.LString, lua.LNumber:
+			default:
+				// The value is not shown: it may be a token.
+				ValueError(L, "%s: header %q must be a string, got %s", fn, k.String(), luaconv.TypeName(v))
+			}
 			if strings.ContainsAny(v.String(), "\r\n") {
 				ValueError(L, "%s: header %q must not contain a line break", fn, k.String())
 			}
 			req.Header.Set(k.String(), v.String())
 		})
+	} else if o.Headers != nil {
+		ValueError(L, "%s: headers must be a table, got %s", fn, luaconv.TypeName(o.Headers))
 	}
-	if o.Body != nil && o.Body != lua.LNil {
+	if o.Body != nil {
 		if s, ok := o.Body.(lua.LString); ok {
 			req.Body = []byte(s)
 		} else {

@@ -168,12 +168,15 @@ func TestRawRequestRefusesBadInput(t *testing.T) {
 	out := f.run(t, `
 		for _, args in ipairs({
 			{"FETCH", "/projects"},
+			{nil, "/projects"},
 			{"GET", "projects"},
 			{"GET", "/projects", "q=x"},
 			{"GET", "/projects", {qeury = {}}},
 			{"GET", "/projects", {query = "q=x"}},
 			{"GET", "/projects", {query = {q = {}}}},
 			{"GET", "/projects", {headers = {["X-A"] = "a\r\nX-B: b"}}},
+			{"GET", "/projects", {headers = "X-A: a"}},
+			{"GET", "/projects", {headers = {["X-A"] = {}}}},
 			{"POST", "/projects", {body = {f = print}}},
 		}) do
 			local ok, e = pcall(c.request, c, unpack(args))
@@ -181,12 +184,15 @@ func TestRawRequestRefusesBadInput(t *testing.T) {
 		end
 	`)
 	want := `ValueError	client:request: method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, got "FETCH"
+ValueError	client:request: method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, got nil
 ValueError	client:request: path must be a string starting with /, got string
 ValueError	client:request: argument #4 must be a table of options, got string
 ValueError	client:request: unknown option "qeury" (valid options: body, headers, query)
 ValueError	client:request: query must be a table, got string
 ValueError	client:request: query value "q" must be a string, number or boolean, got table
 ValueError	client:request: header "X-A" must not contain a line break
+ValueError	client:request: headers must be a table, got string
+ValueError	client:request: header "X-A" must be a string, got table
 ValueError	client:request: body.f: cannot convert a function
 `
 	if out != want {
