@@ -144,12 +144,29 @@ func TestWebhookSenderDeliversLikeHarbor(t *testing.T) {
 		if data == nil {
 			data = g.body["data"].(map[string]any)
 		}
-		if data["custom_attributes"].(map[string]any)["Details"] == "" || data["resources"] != nil {
+		attrs, _ := data["custom_attributes"].(map[string]any)
+		if details, _ := attrs["Details"].(string); !strings.Contains(details, "library") || data["resources"] != nil {
 			t.Errorf("quota delivery %v", data)
 		}
 	}
-	s.Notify(Event{Type: EventScanningFailed, Operator: "admin", Project: "library", Repository: "debian", Digest: "x", Tag: "latest"})
-	delivered(t, sender, rc, 2)
+	// A failed scan reports the artifact's overview as an error without a
+	// summary, under both report MIME types.
+	var debian struct{ Digest string }
+	do(t, base, "GET", "/api/v2.0/projects/library/repositories/debian/artifacts/latest", "", asAdmin).decode(t, &debian)
+	s.Notify(Event{Type: EventScanningFailed, Operator: "admin", Project: "library", Repository: "debian", Digest: debian.Digest, Tag: "latest"})
+	for _, g := range delivered(t, sender, rc, 2) {
+		data, _ := g.body["event_data"].(map[string]any)
+		if data == nil {
+			data = g.body["data"].(map[string]any)
+		}
+		ov := data["resources"].([]any)[0].(map[string]any)["scan_overview"].(map[string]any)
+		for _, mime := range []string{MimeGenericReport, MimeNativeReport} {
+			rep, _ := ov[mime].(map[string]any)
+			if _, hasSummary := rep["summary"]; rep["scan_status"] != "Error" || hasSummary {
+				t.Errorf("failed scan delivery, %s: %v", mime, rep)
+			}
+		}
+	}
 
 	wantStatus(t, do(t, base, "DELETE", "/api/v2.0/projects/library/repositories/webhook-demo/artifacts/v1", "", asAdmin), http.StatusOK)
 	for _, g := range delivered(t, sender, rc, 2) {
@@ -203,5 +220,42 @@ func TestWebhookPayloadKeysMatchCapturedDeliveries(t *testing.T) {
 				t.Errorf("%s: %s keys %v, want %v", file, k, keysOf(gd[k].(map[string]any)), keysOf(wd[k].(map[string]any)))
 			}
 		}
+	}
+}
+
+// A CloudEvents id names one event for one policy: rendering it again (a
+// resend) keeps the id, another policy or another event gets another.
+func TestCloudEventIDStablePerEventAndPolicy(t *testing.T) {
+	s, _ := startServer(t, Options{})
+	for _, tag := range []string{"v1", "v2"} {
+		if _, err := s.Push("library", "ids", tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := s.Events()
+	id := func(ev Event, policy int64) string {
+		t.Helper()
+		body, ctype, err := s.WebhookPayload(ev, "CloudEvents", policy)
+		if err != nil || ctype != "application/cloudevents+json" {
+			t.Fatalf("payload: %v, type %q", err, ctype)
+		}
+		var m struct{ ID string }
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	first := id(evs[0], 1)
+	if len(first) != 36 || strings.Count(first, "-") != 4 {
+		t.Errorf("id %q is not laid out as a UUID", first)
+	}
+	if again := id(evs[0], 1); again != first {
+		t.Errorf("the same event and policy gave ids %q and %q", first, again)
+	}
+	if other := id(evs[0], 2); other == first {
+		t.Error("two policies share an event id")
+	}
+	if next := id(evs[1], 1); next == first {
+		t.Error("two events share an id")
 	}
 }
