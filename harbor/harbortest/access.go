@@ -46,7 +46,7 @@ func robotAllows(rb *Robot, project, resource, action string) bool {
 	return false
 }
 
-// canRead answers the status that refuses reading p, or 0 when allowed.
+// readDenied answers the status that refuses reading p, or 0 when allowed.
 // Anonymous callers of a private project get 401, as on Harbor.
 func (c *call) readDenied(p *Project) int {
 	switch {
@@ -104,7 +104,7 @@ func (c *call) deny(status int) bool {
 	return true
 }
 
-// needUser refuses callers that are not a logged-in user or robot.
+// needIdentity refuses callers that are not a logged-in user or robot.
 func (c *call) needIdentity() bool {
 	if c.id.anonymous() {
 		c.fail(http.StatusUnauthorized, "unauthorized")
