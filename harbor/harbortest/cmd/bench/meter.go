@@ -22,14 +22,12 @@ import (
 type flightMeter struct {
 	maxConns int
 
-	mu        sync.Mutex
-	inFlight  int
-	pending   int
-	last      time.Time
-	satArea   time.Duration // in flight × time, while saturated
-	satTime   time.Duration
-	satPeak   int
-	anyActive bool
+	mu       sync.Mutex
+	inFlight int
+	pending  int
+	last     time.Time
+	satArea  time.Duration // in flight × time, while saturated
+	satTime  time.Duration
 }
 
 func (m *flightMeter) advance(now time.Time) {
