@@ -30,7 +30,7 @@ func connectionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ca-file", Usage: "PEM bundle of extra CAs to trust"},
 		&cli.DurationFlag{Name: "request-timeout", Usage: "time limit of each HTTP attempt (default 30s)"},
 		&cli.IntFlag{Name: "max-connections", Value: 5, Usage: "default number of concurrent requests of bulk api calls"},
-		&cli.StringFlag{Name: "auth", Usage: "how to authenticate: basic, session or auto (default: basic)"},
+		&cli.StringFlag{Name: "auth", Usage: "how to authenticate: basic, session or auto (default: auto, a web session for users when Harbor offers one; robots always use basic)"},
 		&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
 		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "print mutating requests instead of sending them"},
@@ -38,7 +38,7 @@ func connectionFlags() []cli.Flag {
 	}
 }
 
-// runtimeFlags limit what a script may do; shared by run and repl.
+// runtimeFlags limit what a script may do; shared by run, repl and schedule.
 func runtimeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: "timeout", Usage: "stop the script after this long (e.g. 30s, 5m)", Value: time.Duration(0)},
