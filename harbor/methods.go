@@ -30,8 +30,8 @@ func (c *Client) GetProjects(ctx context.Context, opts ListOptions) ([]*Project,
 func (c *Client) GetProject(ctx context.Context, name string) (*Project, error) {
 	var p Project
 	req := &Request{Method: http.MethodGet, Path: projectPath(name), Header: http.Header{}}
-	if _, err := strconv.Atoi(name); err == nil {
-		req.Header.Set("X-Is-Resource-Name", "true")
+	if isDigits(name) {
+		req.Header.Set(headerIsResourceName, "true")
 	}
 	_, err := c.DoJSON(ctx, req, &p)
 	return &p, err
