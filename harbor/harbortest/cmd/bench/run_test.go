@@ -5,16 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 func smallConfig(t *testing.T, mode string) config {
 	t.Helper()
-	cfg, err := parseFlags([]string{"-size", "2x3x4", "-vulns", "5", "-latency", "0s", "-mode", mode})
+	cfg, err := parseFlags([]string{"-size", "2x3x4", "-vulns", "5", "-latency", "1ms", "-mode", mode})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.latency = time.Millisecond
 	return cfg
 }
 
