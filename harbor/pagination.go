@@ -27,8 +27,10 @@ type ListOptions struct {
 	Limit int
 }
 
+// pageSize is the page size of options that passed Validate: 0 asks for
+// the largest page.
 func (o ListOptions) pageSize() int {
-	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
+	if o.PageSize == 0 {
 		return MaxPageSize
 	}
 	return o.PageSize
