@@ -121,18 +121,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, pathFound bool) {
 	id := s.authenticate(r)
-	sid := ""
-	if ck, err := r.Cookie("sid"); err == nil && id.user != nil && s.hasSession(ck.Value) {
+	ck, err := r.Cookie("sid")
+	hasSid := err == nil
+	var sid string
+	if hasSid && id.user != nil && s.hasSession(ck.Value) {
 		sid = ck.Value
 	} else {
 		sid = randomHex(16)
 	}
 	http.SetCookie(w, &http.Cookie{Name: "sid", Value: sid, Path: "/", HttpOnly: true})
-	_, noSid := r.Cookie("sid")
 	isLogin := rt != nil && rt.template == "/c/login"
 	// A write that carries a session cookie must prove it came from the
 	// web UI; basic auth without cookies never needs a token.
-	if isWrite(r.Method) && (noSid == nil || isLogin) {
+	if isWrite(r.Method) && (hasSid || isLogin) {
 		if msg := s.checkCSRF(r); msg != "" {
 			s.issueCSRF(w, r)
 			writeError(w, r, http.StatusForbidden, msg)
