@@ -25,7 +25,7 @@ func Push(L *lua.LState, info *ext.ArtifactInfo) *lua.LTable {
 		info = &ext.ArtifactInfo{}
 	}
 	if info.Artifact != nil {
-		t.RawSetString("artifact", decodeArtifact(L, info.Artifact))
+		t.RawSetString("artifact", decodeRaw(L, info.Artifact.Raw, info.Artifact, isArtifactDeferred))
 		// The table now holds every field Harbor sent, or the text of those
 		// it defers; the whole bytes would only add to what a kept result
 		// costs. Each artifact belongs to one info, pushed once.
@@ -103,7 +103,9 @@ func metatable(L *lua.LState) *lua.LTable {
 
 // decodeRaw prefers the bytes Harbor sent, so fields the Go model lacks
 // reach the script; values built in Go fall back to their JSON encoding.
-func decodeRaw(L *lua.LState, raw json.RawMessage, v any) lua.LValue {
+// Members whose names deferred accepts (when not nil) are built on first
+// read (see luaconv.DecodeJSONDeferred).
+func decodeRaw(L *lua.LState, raw json.RawMessage, v any, deferred func(string) bool) lua.LValue {
 	if len(raw) == 0 {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -111,7 +113,15 @@ func decodeRaw(L *lua.LState, raw json.RawMessage, v any) lua.LValue {
 		}
 		raw = b
 	}
-	lv, err := luaconv.DecodeJSON(L, raw)
+	var (
+		lv  lua.LValue
+		err error
+	)
+	if deferred != nil {
+		lv, err = luaconv.DecodeJSONDeferred(L, raw, deferred)
+	} else {
+		lv, err = luaconv.DecodeJSON(L, raw)
+	}
 	if err != nil {
 		return lua.LNil
 	}
@@ -131,23 +141,6 @@ var artifactDeferred = map[string]bool{
 
 func isArtifactDeferred(key string) bool { return artifactDeferred[key] }
 
-// decodeArtifact is decodeRaw with the bulky members deferred.
-func decodeArtifact(L *lua.LState, a *harbor.Artifact) lua.LValue {
-	raw := a.Raw
-	if len(raw) == 0 {
-		b, err := json.Marshal(a)
-		if err != nil {
-			return lua.LNil
-		}
-		raw = b
-	}
-	lv, err := luaconv.DecodeJSONDeferred(L, raw, isArtifactDeferred)
-	if err != nil {
-		return lua.LNil
-	}
-	return lv
-}
-
 // reportTable gives an unscanned artifact an empty report (no
 // generated_at, no findings) so scripts can loop over
 // info.report.vulnerabilities without a nil check.
@@ -161,7 +154,7 @@ func reportTable(L *lua.LState, r *harbor.VulnerabilityReport) *lua.LTable {
 		t.RawSetString("generated_at", lua.LString(r.GeneratedAt))
 	}
 	if r.Scanner != nil {
-		t.RawSetString("scanner", decodeRaw(L, nil, r.Scanner))
+		t.RawSetString("scanner", decodeRaw(L, nil, r.Scanner, nil))
 	}
 	if r.Severity != "" {
 		t.RawSetString("severity", lua.LString(r.Severity))

@@ -48,7 +48,7 @@ func repositoryTable(L *lua.LState, repo *harbor.Repository) lua.LValue {
 	if t := rt.m[k].Value(); t != nil {
 		return t
 	}
-	v := decodeRaw(L, repo.Raw, repo)
+	v := decodeRaw(L, repo.Raw, repo, nil)
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		return v

@@ -28,7 +28,7 @@ func TestVulnTableMatchesJSONDecoding(t *testing.T) {
 	defer L.Close()
 	for i := range items {
 		v := &items[i]
-		want, ok := decodeRaw(L, nil, v).(*lua.LTable)
+		want, ok := decodeRaw(L, nil, v, nil).(*lua.LTable)
 		if !ok {
 			t.Fatalf("%s: JSON decoding gave no table", v.ID)
 		}
