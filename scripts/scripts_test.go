@@ -326,3 +326,26 @@ func TestEveryScriptDocumentsItself(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeListsEveryScript keeps the README's table of scripts in step
+// with the directory.
+func TestReadmeListsEveryScript(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+\\.lua)` \\|").FindAllStringSubmatch(string(readme), -1) {
+		listed[m[1]] = true
+	}
+	all := scripts(t)
+	for _, s := range all {
+		if !listed[s] {
+			t.Errorf("README.md's table of scripts lacks %s", s)
+		}
+		delete(listed, s)
+	}
+	for s := range listed {
+		t.Errorf("README.md lists %s, which is not in scripts/", s)
+	}
+}
