@@ -277,13 +277,7 @@ func (s *Server) listTags(c *call) {
 	}
 	var out []tagJSON
 	for _, t := range renderTags(r, a) {
-		keep := true
-		for _, term := range terms {
-			if term.key == "name" && !term.matchString(t.Name) {
-				keep = false
-			}
-		}
-		if keep {
+		if matchTerms(terms, func(k string) (string, bool) { return t.Name, k == "name" }) {
 			out = append(out, t)
 		}
 	}

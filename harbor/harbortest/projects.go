@@ -66,23 +66,17 @@ func (s *Server) listProjects(c *call) {
 }
 
 func matchProject(terms []qterm, p *Project) bool {
-	for _, t := range terms {
-		switch t.key {
+	return matchTerms(terms, func(k string) (string, bool) {
+		switch k {
 		case "name":
-			if !t.matchString(p.Name) {
-				return false
-			}
+			return p.Name, true
 		case "public":
-			if !t.matchString(strconv.FormatBool(isPublic(p))) {
-				return false
-			}
+			return strconv.FormatBool(isPublic(p)), true
 		case "project_id":
-			if !t.matchString(strconv.FormatInt(p.ID, 10)) {
-				return false
-			}
+			return strconv.FormatInt(p.ID, 10), true
 		}
-	}
-	return true
+		return "", false
+	})
 }
 
 func (s *Server) headProject(c *call) {

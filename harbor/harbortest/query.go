@@ -63,6 +63,18 @@ func parseQ(raw string) ([]qterm, error) {
 	return terms, nil
 }
 
+// matchTerms reports whether a row matches every term on a key the
+// listing knows; field gives the row's value for a key, false for keys it
+// ignores (as Harbor does).
+func matchTerms(terms []qterm, field func(key string) (string, bool)) bool {
+	for _, t := range terms {
+		if v, ok := field(t.key); ok && !t.matchString(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // matchString applies a term to a string field.
 func (t qterm) matchString(s string) bool {
 	switch t.kind {

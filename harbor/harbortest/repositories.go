@@ -25,13 +25,8 @@ var repoSorts = map[string]func(a, b repoRow) int{
 func (c *call) listRepoRows(rows []repoRow, page, size int64, terms []qterm) {
 	var kept []repoRow
 	for _, row := range rows {
-		ok := true
-		for _, t := range terms {
-			if t.key == "name" && !t.matchString(row.p.Name+"/"+row.r.Name) {
-				ok = false
-			}
-		}
-		if ok {
+		name := func(k string) (string, bool) { return row.p.Name + "/" + row.r.Name, k == "name" }
+		if matchTerms(terms, name) {
 			kept = append(kept, row)
 		}
 	}

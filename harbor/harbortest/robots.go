@@ -41,13 +41,16 @@ func (s *Server) listRobots(c *call) {
 	defer s.mu.RUnlock()
 	var out []robotJSON
 	for _, r := range s.data.Robots {
-		keep := true
-		for _, t := range terms {
-			if (t.key == "name" && !t.matchString(r.Name)) || (t.key == "Level" || t.key == "level") && !t.matchString(r.Level) {
-				keep = false
+		field := func(k string) (string, bool) {
+			switch k {
+			case "name":
+				return r.Name, true
+			case "Level", "level":
+				return r.Level, true
 			}
+			return "", false
 		}
-		if keep {
+		if matchTerms(terms, field) {
 			out = append(out, renderRobot(r))
 		}
 	}

@@ -78,13 +78,16 @@ func (s *Server) listUsers(c *call) {
 	defer s.mu.RUnlock()
 	var out []userJSON
 	for _, u := range s.data.Users {
-		keep := true
-		for _, t := range terms {
-			if (t.key == "username" && !t.matchString(u.Username)) || (t.key == "email" && !t.matchString(u.Email)) {
-				keep = false
+		field := func(k string) (string, bool) {
+			switch k {
+			case "username":
+				return u.Username, true
+			case "email":
+				return u.Email, true
 			}
+			return "", false
 		}
-		if keep {
+		if matchTerms(terms, field) {
 			out = append(out, renderUser(u))
 		}
 	}
