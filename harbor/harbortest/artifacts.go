@@ -205,17 +205,24 @@ func (s *Server) copyArtifact(c *call) {
 		return
 	}
 	name := c.p["repository_name"]
-	dr := findRepo(dp, name)
 	now := s.now()
-	if dr == nil {
-		dr = &Repository{ID: s.newID("repository"), Name: name, CreationTime: now, UpdateTime: now}
-		dp.Repositories = append(dp.Repositories, dr)
-	}
+	dr := s.pushRepo(dp, name, now)
 	s.copyInto(dr, sr, src, now)
 	dr.UpdateTime = now
 	c.w.Header().Set("Location", apiPrefix+"/projects/"+dp.Name+"/repositories/"+escapeRepo(name)+"/artifacts/"+src.Digest)
 	s.emit(c, EventPushArtifact, dp, dr, src, "")
 	writeEmpty(c.w, http.StatusCreated)
+}
+
+// pushRepo is the repository a push into p names, created as a push
+// creates it when it does not exist yet; callers hold mu.
+func (s *Server) pushRepo(p *Project, name string, now time.Time) *Repository {
+	if r := findRepo(p, name); r != nil {
+		return r
+	}
+	r := &Repository{ID: s.newID("repository"), Name: name, CreationTime: now, UpdateTime: now}
+	p.Repositories = append(p.Repositories, r)
+	return r
 }
 
 // copyInto adds src (and an index's children) to dst, merging tags into an

@@ -252,11 +252,7 @@ func (s *Server) Push(project, repository, tag string) (string, error) {
 		return "", fmt.Errorf("push: project %q not found", project)
 	}
 	now := s.now()
-	r := findRepo(p, repository)
-	if r == nil {
-		r = &Repository{ID: s.newID("repository"), Name: repository, CreationTime: now, UpdateTime: now}
-		p.Repositories = append(p.Repositories, r)
-	}
+	r := s.pushRepo(p, repository, now)
 	sum := sha256.Sum256([]byte(project + "/" + repository + ":" + tag + "@" + now.Format(time.RFC3339Nano) + randomHex(8)))
 	a := &Artifact{ID: s.newID("artifact"), Digest: "sha256:" + hex.EncodeToString(sum[:]), Size: 1024, Type: "IMAGE",
 		MediaType: "application/vnd.oci.image.config.v1+json", ManifestMediaType: "application/vnd.oci.image.manifest.v1+json",
