@@ -64,30 +64,23 @@ func objects(L *lua.LState) *luaconv.Objects[*ext.ArtifactInfo] {
 	return luaconv.StateObjects[*ext.ArtifactInfo](L, objectsKey)
 }
 
-// Check returns the Go value of the info table at stack index n, raising an
-// error naming the argument when it is not one.
-func Check(L *lua.LState, n int) *ext.ArtifactInfo {
-	return check(L, "", n)
-}
-
-func check(L *lua.LState, fn string, n int) *ext.ArtifactInfo {
-	v := L.Get(n)
+// check returns the Go value of method fn's receiver, raising an error
+// naming the method when it is not an info table.
+func check(L *lua.LState, fn string) *ext.ArtifactInfo {
+	v := L.Get(1)
 	if info, ok := Lookup(L, v); ok {
 		return info
 	}
-	what := luaconv.TypeName(v)
-	if _, isTable := v.(*lua.LTable); isTable {
-		what = "a table that is not an ArtifactInfo"
-	}
-	switch {
-	case fn == "":
-		L.RaiseError("argument #%d must be an ArtifactInfo, got %s", n, what)
-	case n == 1:
-		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo (call it as info:%s(...)), got %s", fn, what)
-	default:
-		luaconv.ArgError(L, fn, n, "must be an ArtifactInfo, got %s", what)
-	}
+	luaconv.ArgError(L, fn, 1, "must be an ArtifactInfo (call it as info:%s(...)), got %s", fn, Describe(v))
 	return nil
+}
+
+// Describe names v in an error that wanted an ArtifactInfo.
+func Describe(v lua.LValue) string {
+	if _, isTable := v.(*lua.LTable); isTable {
+		return "a table that is not an ArtifactInfo"
+	}
+	return luaconv.TypeName(v)
 }
 
 func metatable(L *lua.LState) *lua.LTable {

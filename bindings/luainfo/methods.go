@@ -35,7 +35,7 @@ var methods = map[string]lua.LGFunction{
 
 func boolMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) (bool, error)) lua.LGFunction {
 	return func(L *lua.LState) int {
-		ok, err := f(L, check(L, fn, 1), fn)
+		ok, err := f(L, check(L, fn), fn)
 		if err != nil {
 			luaharbor.Raise(L, err)
 		}
@@ -46,7 +46,7 @@ func boolMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) (bool,
 
 func vulnsMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) ([]harbor.VulnerabilityItem, error)) lua.LGFunction {
 	return func(L *lua.LState) int {
-		vulns, err := f(L, check(L, fn, 1), fn)
+		vulns, err := f(L, check(L, fn), fn)
 		if err != nil {
 			luaharbor.Raise(L, err)
 		}
@@ -63,7 +63,7 @@ func vulnsMethod(fn string, f func(*lua.LState, *ext.ArtifactInfo, string) ([]ha
 }
 
 func vulnWithCVE(L *lua.LState) int {
-	info := check(L, "vuln_with_cve", 1)
+	info := check(L, "vuln_with_cve")
 	v, err := info.VulnWithCVE(luaconv.CheckString(L, "vuln_with_cve", 2))
 	if err != nil {
 		luaharbor.Raise(L, err)

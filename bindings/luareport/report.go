@@ -58,7 +58,7 @@ func newReport(L *lua.LState) int {
 		v := list.RawGetInt(i)
 		info, ok := luainfo.Lookup(L, v)
 		if !ok {
-			luaconv.ArgError(L, fn, 1, "must be a list of ArtifactInfo, but item %d is %s", i, describe(v))
+			luaconv.ArgError(L, fn, 1, "must be a list of ArtifactInfo, but item %d is %s", i, luainfo.Describe(v))
 		}
 		if _, dup := tables[info]; dup {
 			continue
@@ -68,13 +68,6 @@ func newReport(L *lua.LState) int {
 	}
 	L.Push(push(L, ext.NewArtifactReport(infos), tables))
 	return 1
-}
-
-func describe(v lua.LValue) string {
-	if _, ok := v.(*lua.LTable); ok {
-		return "a table that is not an ArtifactInfo"
-	}
-	return luaconv.TypeName(v)
 }
 
 // Push makes a report table over infos; tables gives the info table of each

@@ -209,21 +209,6 @@ assert(not ok and type(e) == "table" and e:is("ValueError"), "want a ValueError 
 `)
 }
 
-func TestCheck(t *testing.T) {
-	L := newState(t)
-	infos := testInfos(t)
-	L.Push(luainfo.Push(L, infos[0]))
-	if got := luainfo.Check(L, -1); got != infos[0] {
-		t.Errorf("Check returned %v, want the pushed info", got)
-	}
-	L.Pop(1)
-	L.Push(L.NewTable())
-	err := L.CallByParam(lua.P{Fn: L.NewFunction(func(L *lua.LState) int { luainfo.Check(L, 1); return 0 }), Protect: true}, L.NewTable())
-	if err == nil || !strings.Contains(err.Error(), "argument #1 must be an ArtifactInfo") {
-		t.Errorf("Check on a plain table: %v", err)
-	}
-}
-
 func TestReport(t *testing.T) {
 	L := newState(t)
 	run(t, L, luaHelpers+`
@@ -275,7 +260,8 @@ check(#json.decode(json.encode(r:with_tag("latest"))), 3, "json.encode")
 func TestReportErrors(t *testing.T) {
 	L := newState(t)
 	tests := []struct{ code, want string }{
-		{`report.ArtifactReport({infos[1], {}})`, `ArtifactReport: argument #1 must be a list of ArtifactInfo, but item 2 is a table`},
+		{`report.ArtifactReport({infos[1], {}})`, `ArtifactReport: argument #1 must be a list of ArtifactInfo, but item 2 is a table that is not an ArtifactInfo`},
+		{`report.ArtifactReport({infos[1], 7})`, `ArtifactReport: argument #1 must be a list of ArtifactInfo, but item 2 is number`},
 		{`report.ArtifactReport("x")`, `ArtifactReport: argument #1 must be a list of ArtifactInfo, got string`},
 		{`report.ArtifactReport(infos):with_severity("severe")`, `with_severity: severity "severe" is not one of None, Unknown, Negligible, Low, Medium, High, Critical`},
 		{`report.ArtifactReport(infos):vulnerabilities_by_severity("x")`, `vulnerabilities_by_severity: severity "x"`},
