@@ -70,15 +70,8 @@ func newReport(L *lua.LState) int {
 	return 1
 }
 
-// Push makes a report table over infos; tables gives the info table of each
+// push makes a report table over r; tables gives the info table of each
 // artifact (missing ones are built with luainfo.Push).
-func Push(L *lua.LState, r *ext.ArtifactReport, tables map[*ext.ArtifactInfo]*lua.LTable) *lua.LTable {
-	if tables == nil {
-		tables = map[*ext.ArtifactInfo]*lua.LTable{}
-	}
-	return push(L, r, tables)
-}
-
 func push(L *lua.LState, r *ext.ArtifactReport, tables map[*ext.ArtifactInfo]*lua.LTable) *lua.LTable {
 	arts := r.Artifacts()
 	t := L.CreateTable(len(arts), 0)
