@@ -357,6 +357,10 @@ func (c *Client) send(ctx context.Context, req *Request, info *RequestInfo, body
 }
 
 // contextError describes a request abandoned because its context ended.
+// ContextError describes work abandoned because ctx ended: a TimeoutError
+// for a deadline, a TransportError for a cancel.
+func ContextError(ctx context.Context) *Error { return contextError(ctx, nil) }
+
 func contextError(ctx context.Context, info *RequestInfo) *Error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &Error{Type: TypeTimeoutError, Request: info, Message: "deadline exceeded", Err: ctx.Err()}

@@ -90,8 +90,11 @@ func collect(ctx context.Context, c *harbor.Client, opts Options, reports bool) 
 // emit receives each finished ArtifactInfo with its position in its
 // repository's listing, from a worker goroutine.
 func walk(ctx context.Context, c *harbor.Client, opts Options, reports bool, emit func(info *ArtifactInfo, pos int)) []error {
-	if err := ctx.Err(); err != nil {
-		return []error{err}
+	if ctx.Err() != nil {
+		// Nothing was asked: the whole call ("*") is what failed.
+		e := harbor.ContextError(ctx)
+		e.Key = "*"
+		return []error{e}
 	}
 	f, err := newFanout(ctx, opts.MaxConnections, opts.Progress)
 	if err != nil {

@@ -318,3 +318,23 @@ func TestResultsInListingOrder(t *testing.T) {
 		}
 	}
 }
+
+// A call whose context has already ended asks nothing and says so with the
+// same kind of error as any other failure.
+func TestCallWithEndedContext(t *testing.T) {
+	srv, c := newServer(t, harbortest.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	srv.ResetStats()
+	infos, errs := GetArtifacts(ctx, c, Options{})
+	if len(infos) != 0 || len(errs) != 1 {
+		t.Fatalf("got %d results, errors %v", len(infos), errs)
+	}
+	he, ok := errs[0].(*harbor.Error)
+	if !ok || he.Type != harbor.TypeTransportError || he.Key != "*" {
+		t.Errorf("error %#v", errs[0])
+	}
+	if n := srv.Stats().Total; n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
