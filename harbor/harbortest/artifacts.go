@@ -2,6 +2,7 @@ package harbortest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -372,12 +373,10 @@ func (s *Server) removeArtifactLabel(c *call) {
 		return
 	}
 	id, _ := strconv.ParseInt(c.p["label_id"], 10, 64)
-	for i, x := range a.Labels {
-		if x == id {
-			a.Labels = append(a.Labels[:i], a.Labels[i+1:]...)
-			writeEmpty(c.w, http.StatusOK)
-			return
-		}
+	if i := slices.Index(a.Labels, id); i >= 0 {
+		a.Labels = slices.Delete(a.Labels, i, i+1)
+		writeEmpty(c.w, http.StatusOK)
+		return
 	}
 	c.fail(http.StatusNotFound, "label "+c.p["label_id"]+" not found on artifact "+strconv.FormatInt(a.ID, 10))
 }

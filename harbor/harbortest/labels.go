@@ -2,6 +2,7 @@ package harbortest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -87,7 +88,7 @@ func (s *Server) deleteLabel(c *call) {
 			for _, p := range s.data.Projects {
 				for _, r := range p.Repositories {
 					for _, a := range r.Artifacts {
-						a.Labels = removeID(a.Labels, id)
+						a.Labels = slices.DeleteFunc(a.Labels, func(x int64) bool { return x == id })
 					}
 				}
 			}
@@ -96,14 +97,4 @@ func (s *Server) deleteLabel(c *call) {
 		}
 	}
 	c.fail(http.StatusNotFound, "label "+c.p["label_id"]+" not found")
-}
-
-func removeID(ids []int64, id int64) []int64 {
-	out := ids[:0]
-	for _, x := range ids {
-		if x != id {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -197,12 +197,7 @@ func (s *Server) deleteProject(c *call) {
 		c.fail(http.StatusPreconditionFailed, "precondition failed: the project contains repositories, can not be deleted")
 		return
 	}
-	for i, q := range s.data.Projects {
-		if q == p {
-			s.data.Projects = append(s.data.Projects[:i], s.data.Projects[i+1:]...)
-			break
-		}
-	}
+	s.data.Projects = without(s.data.Projects, p)
 	writeEmpty(c.w, http.StatusOK)
 }
 

@@ -131,12 +131,7 @@ func (s *Server) deleteRepository(c *call) {
 	if r == nil || c.deny(c.writeDenied(p, "repository", "delete")) {
 		return
 	}
-	for i, q := range p.Repositories {
-		if q == r {
-			p.Repositories = append(p.Repositories[:i], p.Repositories[i+1:]...)
-			break
-		}
-	}
+	p.Repositories = without(p.Repositories, r)
 	for _, a := range r.Artifacts {
 		if !a.Child {
 			s.emit(c, EventDeleteArtifact, p, r, a, "")

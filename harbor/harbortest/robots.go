@@ -89,12 +89,7 @@ func (s *Server) deleteRobot(c *call) {
 	if r == nil {
 		return
 	}
-	for i, x := range s.data.Robots {
-		if x == r {
-			s.data.Robots = append(s.data.Robots[:i], s.data.Robots[i+1:]...)
-			break
-		}
-	}
+	s.data.Robots = without(s.data.Robots, r)
 	writeEmpty(c.w, http.StatusOK)
 }
 

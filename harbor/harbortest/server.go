@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -206,6 +207,14 @@ func (s *Server) initIDs() {
 func (s *Server) newID(kind string) int64 {
 	s.lastID[kind]++
 	return s.lastID[kind]
+}
+
+// without removes the first x from list.
+func without[T comparable](list []T, x T) []T {
+	if i := slices.Index(list, x); i >= 0 {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }
 
 func randomHex(n int) string {

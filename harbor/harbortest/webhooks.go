@@ -200,12 +200,7 @@ func (s *Server) deletePolicy(c *call) {
 	if w == nil {
 		return
 	}
-	for i, x := range p.Webhooks {
-		if x == w {
-			p.Webhooks = append(p.Webhooks[:i], p.Webhooks[i+1:]...)
-			break
-		}
-	}
+	p.Webhooks = without(p.Webhooks, w)
 	writeEmpty(c.w, http.StatusOK)
 }
 
