@@ -90,7 +90,7 @@ func (w *WebhookSender) Wait() {
 }
 
 func (w *WebhookSender) deliver(ev Event) {
-	for _, p := range w.s.WebhookPolicies(ev.Project) {
+	for _, p := range w.s.policiesOf(ev.Project) {
 		if !p.Enabled || !slices.Contains(p.EventTypes, ev.Type) {
 			continue
 		}

@@ -27,9 +27,9 @@ func renderPolicy(w *WebhookPolicy) webhookPolicyJSON {
 		UpdateTime: htime(w.UpdateTime)}
 }
 
-// WebhookPolicies returns copies of a project's policies, for a sender
+// policiesOf returns copies of a project's policies, for the sender
 // deciding where an Event goes.
-func (s *Server) WebhookPolicies(project string) []WebhookPolicy {
+func (s *Server) policiesOf(project string) []WebhookPolicy {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	p := s.projectNamed(project)
