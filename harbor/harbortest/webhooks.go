@@ -2,11 +2,12 @@ package harbortest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 )
 
-// WebhookEventTypes are the event types Harbor offers to policies.
-var WebhookEventTypes = []string{"PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED", "QUOTA_WARNING",
+// webhookEventTypes are the event types Harbor offers to policies.
+var webhookEventTypes = []string{"PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED", "QUOTA_WARNING",
 	"SCANNING_FAILED", "SCANNING_STOPPED", "SCANNING_COMPLETED", "REPLICATION", "TAG_RETENTION"}
 
 type webhookPolicyJSON struct {
@@ -67,12 +68,8 @@ func (req *policyReq) validate() string {
 	if len(req.EventTypes) == 0 {
 		return "empty event type"
 	}
-	known := map[string]bool{}
-	for _, e := range WebhookEventTypes {
-		known[e] = true
-	}
 	for _, e := range req.EventTypes {
-		if !known[e] {
+		if !slices.Contains(webhookEventTypes, e) {
 			return "unsupported event type " + e
 		}
 	}
@@ -216,7 +213,7 @@ func (s *Server) webhookEvents(c *call) {
 		return
 	}
 	c.json(http.StatusOK, map[string]any{
-		"event_type":      WebhookEventTypes,
+		"event_type":      webhookEventTypes,
 		"notify_type":     []string{"http", "slack"},
 		"payload_formats": []payloadFormatJSON{{Formats: []string{"Default", "CloudEvents"}, NotifyType: "http"}},
 	})
