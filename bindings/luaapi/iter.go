@@ -88,7 +88,7 @@ func iterArtifactVulnerabilities(L *lua.LState) int {
 func iterate(L *lua.LState, fn string, reports bool) int {
 	c, o := bulkArgs(L, fn, reports)
 	env := luaharbor.EnvOf(L)
-	opts := o.ext(c, env)
+	opts := o.ext()
 	it := &iterator{fn: fn, cb: o.Callback, owner: L}
 	if env.Progress != nil {
 		opts.Progress, it.finish = env.Progress(fn)

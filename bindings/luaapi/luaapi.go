@@ -53,21 +53,29 @@ type bulkOptions struct {
 	WithSBOMOverview    bool           `lua:"with_sbom_overview"`
 }
 
-func (o *bulkOptions) ext(c *luaharbor.Client, env *luaharbor.Env) ext.Options {
-	max := o.MaxConnections
+// poolSize checks a call's max_connections and picks the pool size: the
+// call's, else its client's, else the run's.
+func poolSize(L *lua.LState, fn string, max int, c *luaharbor.Client) int {
+	if max < 0 || max > 100 {
+		luaharbor.ValueError(L, "%s: max_connections must be between 1 and 100, got %d", fn, max)
+	}
 	if max == 0 {
 		max = c.MaxConnections
 	}
 	if max == 0 {
-		max = env.MaxConns()
+		max = luaharbor.EnvOf(L).MaxConns()
 	}
+	return max
+}
+
+func (o *bulkOptions) ext() ext.Options {
 	return ext.Options{
 		Projects:       o.Projects,
 		Repositories:   o.Repositories,
 		Tag:            o.Tag,
 		Tags:           o.Tags,
 		Query:          o.Query,
-		MaxConnections: max,
+		MaxConnections: o.MaxConnections,
 		Artifact: harbor.ArtifactOptions{
 			WithLabel:           o.WithLabel,
 			WithScanOverview:    o.WithScanOverview,
@@ -79,7 +87,8 @@ func (o *bulkOptions) ext(c *luaharbor.Client, env *luaharbor.Env) ext.Options {
 	}
 }
 
-// bulkArgs reads ([client,] opts) and validates the options.
+// bulkArgs reads ([client,] opts) and validates the options; MaxConnections
+// comes back as the pool size to use.
 func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkOptions) {
 	c, n := luaharbor.ClientArg(L, fn)
 	var o bulkOptions
@@ -87,9 +96,7 @@ func bulkArgs(L *lua.LState, fn string, reports bool) (*luaharbor.Client, *bulkO
 	if L.GetTop() > n {
 		luaharbor.ValueError(L, "%s: takes ([client,] options), got %d arguments", fn, L.GetTop())
 	}
-	if o.MaxConnections < 0 || o.MaxConnections > 100 {
-		luaharbor.ValueError(L, "%s: max_connections must be between 1 and 100, got %d", fn, o.MaxConnections)
-	}
+	o.MaxConnections = poolSize(L, fn, o.MaxConnections, c)
 	if !reports && len(o.Tags) > 0 {
 		luaharbor.ValueError(L, "%s: tags is an option of get_artifact_vulnerabilities; use tag or query here", fn)
 	}
@@ -107,7 +114,7 @@ func getArtifactVulnerabilities(L *lua.LState) int {
 func bulk(L *lua.LState, fn string, reports bool) int {
 	c, o := bulkArgs(L, fn, reports)
 	env := luaharbor.EnvOf(L)
-	opts := o.ext(c, env)
+	opts := o.ext()
 	var finish func()
 	if env.Progress != nil {
 		opts.Progress, finish = env.Progress(fn)
@@ -195,11 +202,7 @@ func getRepositories(L *lua.LState) int {
 	c, n := luaharbor.ClientArg(L, fn)
 	var o repositoriesOptions
 	luaharbor.OptionsArg(L, fn, n, &o)
-	max := o.MaxConnections
-	if max == 0 {
-		max = luaharbor.EnvOf(L).MaxConns()
-	}
-	repos, errs := ext.GetRepositories(luaharbor.Context(L), c.C, o.Projects, max)
+	repos, errs := ext.GetRepositories(luaharbor.Context(L), c.C, o.Projects, poolSize(L, fn, o.MaxConnections, c))
 	if err := luaharbor.Context(L).Err(); err != nil {
 		luaharbor.Raise(L, err)
 	}

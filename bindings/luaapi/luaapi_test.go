@@ -259,3 +259,35 @@ func TestStateWithoutContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// get_repositories sizes its pool like the other bulk calls: the call's
+// max_connections, else the client's, else the run's default of 5. Each
+// project's repositories are one request.
+func TestRepositoriesPoolSize(t *testing.T) {
+	ds := harbortest.Generate(harbortest.GenSpec{Projects: 30, ReposPerProject: 1, ArtifactsPerRepo: 1, Seed: 5})
+	r := newRun(t, harbortest.Options{Dataset: ds, Latency: 20 * time.Millisecond})
+	for _, tc := range []struct {
+		call   string
+		bound  int64
+		atMost bool
+	}{
+		{`api.get_repositories{projects = names}`, 5, false},
+		{`api.get_repositories(harbor.client{url = os.getenv("HARBOR_URL"), basicauth = os.getenv("HARBOR_CREDENTIALS"), max_connections = 2}, {projects = names})`, 2, true},
+		{`api.get_repositories{projects = names, max_connections = 3}`, 3, true},
+	} {
+		r.srv.ResetStats()
+		if err := r.code(t, `local api = require("harbor.ext.api"); local harbor = require("harbor")
+			local names = {}
+			for _, p in ipairs(harbor.default:get_projects()) do names[#names + 1] = p.name end
+			assert(#`+tc.call+` == 30)`); err != nil {
+			t.Fatalf("%s: %v", tc.call, err)
+		}
+		got := r.srv.Stats().MaxInFlight
+		if got > tc.bound || !tc.atMost && got < tc.bound {
+			t.Errorf("%s: %d requests in flight at most, want %d", tc.call, got, tc.bound)
+		}
+	}
+	if got := badInput(t, r, `api.get_repositories{max_connections = 101}`); got != "ValueError\tget_repositories: max_connections must be between 1 and 100, got 101" {
+		t.Errorf("max_connections 101: %q", got)
+	}
+}
