@@ -86,7 +86,7 @@ print(info.name_with_digest, info.cvss_max, info:has_cve("CVE-2023-5678"))`,
 					Params: []luadoc.Param{
 						{Name: "projects", Type: "list of strings or string", Default: "all projects", Summary: "Project names; one that does not exist is a NotFound exception."},
 						{Name: "callback", Type: "function(exceptions)", Summary: "As for get_artifacts: called once with the failures."},
-						{Name: "max_connections", Type: "integer", Default: "5", Summary: "Requests in flight at once."},
+						{Name: "max_connections", Type: "integer 1..100", Default: "5", Summary: "Requests in flight at once."},
 					},
 					Returns: "a list of Harbor Repository tables (`name`, `artifact_count`, `pull_count`, ...).",
 					Example: `local api = require("harbor.ext.api")
