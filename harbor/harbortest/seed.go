@@ -3,6 +3,7 @@ package harbortest
 import (
 	"bytes"
 	_ "embed"
+	"sync"
 )
 
 //go:generate cp ../../testdata/registry/registry.json seed/registry.json
@@ -20,3 +21,7 @@ func DemoDataset() *Dataset {
 	}
 	return d
 }
+
+// demoSeed is the seed parsed once per process: every server clones its
+// data anyway, and parsing took nearly all of New's time.
+var demoSeed = sync.OnceValue(DemoDataset)

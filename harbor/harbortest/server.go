@@ -20,7 +20,7 @@ const AdminUser, AdminPassword = "admin", "Harbor12345"
 
 // Options configure a simulator.
 type Options struct {
-	Dataset *Dataset      // nil → DemoDataset()
+	Dataset *Dataset      // nil → the DemoDataset
 	Latency time.Duration // added to every request
 	// BasicAuthCost is what each basic-auth request of a user costs, as
 	// Harbor ≥ 2.15 hashes the password every time (~85 ms). Robots and
@@ -69,7 +69,7 @@ type Server struct {
 func New(opts Options) *Server {
 	ds := opts.Dataset
 	if ds == nil {
-		ds = DemoDataset()
+		ds = demoSeed()
 	}
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = time.Hour
