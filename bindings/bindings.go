@@ -30,6 +30,9 @@ type Options struct {
 	Log lualog.Config
 	// Stdout is where modules that print (csv) write by default.
 	Stdout io.Writer
+	// CheckWrite is asked before a module creates a file (the runner's
+	// sandbox); nil allows every write.
+	CheckWrite func(L *lua.LState, path string) error
 	// HTTPClient sends the http module's requests (nil: a default client).
 	HTTPClient *http.Client
 	// Now replaces the clock of the time module (tests pin it so that ages
@@ -53,7 +56,7 @@ func Setup(L *lua.LState, o *Options) error {
 	luare.Preload(L)
 	luahttp.PreloadWith(L, luahttp.Config{Client: o.HTTPClient})
 	luatime.PreloadWith(L, luatime.Config{Now: o.Now})
-	luacsv.PreloadWith(L, luacsv.Config{Stdout: o.Stdout})
+	luacsv.PreloadWith(L, luacsv.Config{Stdout: o.Stdout, CheckWrite: o.CheckWrite})
 	if err := lualog.PreloadWith(L, o.Log); err != nil {
 		return err
 	}

@@ -19,6 +19,9 @@ import (
 type Config struct {
 	// Stdout receives csv.writer() / csv.writer("-") output; nil means os.Stdout.
 	Stdout io.Writer
+	// CheckWrite, when set, is asked before a file is created, so a
+	// sandboxed run cannot write outside its directory.
+	CheckWrite func(L *lua.LState, path string) error
 }
 
 const writerType = "csv.Writer"

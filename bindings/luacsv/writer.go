@@ -27,6 +27,11 @@ func newWriter(L *lua.LState, cfg Config) int {
 	cw := &writer{header: o.header, name: path}
 	var out io.Writer = cfg.Stdout
 	if path != "-" {
+		if cfg.CheckWrite != nil {
+			if err := cfg.CheckWrite(L, path); err != nil {
+				luaconv.Raise(L, fn, "%s", err)
+			}
+		}
 		f, err := os.Create(path)
 		if err != nil {
 			luaconv.Raise(L, fn, "cannot create the file: %s", err)

@@ -52,7 +52,7 @@ func (r *runtime) setup(L *lua.LState) error {
 // modules preloads the modules with a given environment and output, as a
 // schedule job's run has its own; schedule.Options.Modules.
 func (r *runtime) modules(L *lua.LState, env luaharbor.Env, stdout, stderr io.Writer) error {
-	if err := bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout}); err != nil {
+	if err := bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout, CheckWrite: engine.CheckWrite}); err != nil {
 		return err
 	}
 	// The log module follows --log-level and --log-format, and masks the

@@ -314,3 +314,23 @@ func TestRunWithEventFile(t *testing.T) {
 	wantCode(t, r, 2)
 	wantContains(t, "stderr", r.stderr, "cannot read the event file")
 }
+
+// csv.writer creates files in Go, not through io.open: the sandbox must
+// hold there too.
+func TestRunSandboxHoldsForCSVFiles(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "escaped.csv")
+	r := harborscript(t, "run", "--sandbox", dir, "-e", `
+local csv = require("csv")
+local w = csv.writer(arg[1] .. "/inside.csv"); w:write({"a", "b"}); w:close()
+print(pcall(csv.writer, arg[2]))
+`, dir, outside)
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "false", "csv.writer:", "outside the sandbox")
+	if _, err := os.Stat(outside); err == nil {
+		t.Error("csv.writer wrote outside the sandbox")
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "inside.csv")); err != nil || string(data) != "a,b\n" {
+		t.Errorf("csv.writer inside the sandbox: %q, %v", data, err)
+	}
+}

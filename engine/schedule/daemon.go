@@ -105,7 +105,7 @@ func New(cfg *Config, opts Options) (*Daemon, error) {
 	}
 	if opts.Modules == nil {
 		opts.Modules = func(L *lua.LState, env luaharbor.Env, stdout, _ io.Writer) error {
-			return bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout})
+			return bindings.Setup(L, &bindings.Options{Harbor: env, Stdout: stdout, CheckWrite: engine.CheckWrite})
 		}
 	}
 	d := &Daemon{
