@@ -111,6 +111,10 @@ func clientMethods() map[string]lua.LGFunction {
 			L.Push(lua.LString(CheckClient(L, "client:username", 1).C.Username()))
 			return 1
 		},
+		"dry_run": func(L *lua.LState) int {
+			L.Push(lua.LBool(CheckClient(L, "client:dry_run", 1).C.DryRun()))
+			return 1
+		},
 	}
 }
 

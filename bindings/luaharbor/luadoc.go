@@ -129,6 +129,7 @@ print(resp.status, resp.total, body[1].name)`,
 			{Name: "close", Signature: "client:close()", Summary: "Logs out of a web session and releases idle connections. The runner closes `harbor.default` itself."},
 			{Name: "url", Signature: "client:url()", Summary: "The API base URL, ending in `/api/v2.0`.", Returns: "a string."},
 			{Name: "username", Signature: "client:username()", Summary: "The user the client authenticates as (empty when anonymous).", Returns: "a string."},
+			{Name: "dry_run", Signature: "client:dry_run()", Summary: "Whether the client only prints its writes (`--dry-run`): a script can then skip reading back what it would have created.", Returns: "a boolean."},
 		},
 	}
 	for _, a := range aliases {

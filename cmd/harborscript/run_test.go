@@ -334,3 +334,26 @@ print(pcall(csv.writer, arg[2]))
 		t.Errorf("csv.writer inside the sandbox: %q, %v", data, err)
 	}
 }
+
+// The webhook handler example under --dry-run: the label it would create is
+// only printed, so it must not try to read it back; the label request is
+// printed too and nothing changes on the server.
+func TestOnScanCriticalUnderDryRun(t *testing.T) {
+	srv := simulator(t)
+	ev := writeFile(t, t.TempDir(), "scan.json", `{"type":"SCANNING_COMPLETED","occur_at":1795855206,"operator":"admin",
+		"event_data":{"repository":{"name":"java-app","namespace":"team-a","repo_full_name":"team-a/java-app","repo_type":"private"},
+		"resources":[{"digest":"sha256:375ff3839f861b05a8c9a668831764806b3ba8e5921f829ceac72bfe200c97b0","tag":"3.4.1",
+		"scan_overview":{"application/vnd.security.vulnerability.report; version=1.1":{"scan_status":"Success","severity":"Critical",
+		"summary":{"total":4,"fixable":4,"summary":{"Critical":2,"High":2}}}}}]}}`)
+	args := append([]string{"run", "--dry-run"}, adminFlags(srv)...)
+	r := harborscript(t, append(args, "--event", ev, "../../scripts/on_scan_critical.lua")...)
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "team-a/java-app:3.4.1 has 2 critical vulnerabilities (labelled critical-cve)")
+	wantContains(t, "stderr", r.stderr, "DRY-RUN POST /api/v2.0/labels", "DRY-RUN POST /api/v2.0/projects/team-a/repositories/java-app/artifacts/")
+	check := harborscript(t, append(append([]string{"run"}, adminFlags(srv)...), "-e",
+		`for _, l in ipairs(require("harbor").default:get_labels()) do print(l.name) end`)...)
+	wantCode(t, check, 0)
+	if strings.Contains(check.stdout, "critical-cve") {
+		t.Errorf("a dry run created the label:\n%s", check.stdout)
+	}
+}
