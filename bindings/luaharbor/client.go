@@ -219,8 +219,11 @@ func convertParams(L *lua.LState, op *harbor.Operation, params *lua.LTable, fn s
 		name := string(key)
 		if name == "limit" { // call's own key, not the operation's
 			n, ok := v.(lua.LNumber)
-			if !ok || float64(n) != float64(int(n)) || n < 0 {
+			if !ok {
 				ValueError(L, "%s: %s: limit must be a non-negative integer, got %s", fn, op.ID, luaconv.TypeName(v))
+			}
+			if float64(n) != float64(int(n)) || n < 0 {
+				ValueError(L, "%s: %s: limit must be a non-negative integer, got %s", fn, op.ID, n.String())
 			}
 			limit = int(n)
 			return

@@ -39,7 +39,7 @@ func moduleDoc() luadoc.Module {
 					{Name: "timeout", Type: "seconds or duration string", Default: "30", Summary: "Bound on each attempt of each request."},
 					{Name: "retry", Type: "table or false", Default: "{max_tries=5, max_time=60}", Summary: "Retries of transient failures (connect errors, timeouts, 429, 502, 503, 504) with exponential backoff and jitter, honouring Retry-After; false sends each request once."},
 					{Name: "auth", Type: "string", Default: `"auto"`, Summary: "`\"basic\"`, `\"session\"` or `\"auto\"`: a user's reads use a web session when the server offers one (Harbor hashes a basic-auth password on every request); robots always use basic auth."},
-					{Name: "max_connections", Type: "integer", Default: "runner's setting (5)", Summary: "Pool size of `harbor.ext.api` calls made with this client."},
+					{Name: "max_connections", Type: "integer 1..100", Default: "runner's setting (5)", Summary: "Pool size of `harbor.ext.api` calls made with this client."},
 				},
 				Returns: "a client (see the client value).",
 				Example: `local harbor = require("harbor")

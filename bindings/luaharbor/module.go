@@ -97,8 +97,8 @@ func luaNewClient(L *lua.LState) int {
 	default:
 		ValueError(L, "%s: retry must be a table {max_tries=, max_time=} or false, got %s", fnClient, v.Type())
 	}
-	if o.MaxConnections < 0 {
-		ValueError(L, "%s: max_connections must be 1 or more, got %d", fnClient, o.MaxConnections)
+	if o.MaxConnections < 0 || o.MaxConnections > 100 {
+		ValueError(L, "%s: max_connections must be between 1 and 100, got %d", fnClient, o.MaxConnections)
 	}
 	c, err := harbor.New(opts)
 	if err != nil {

@@ -171,7 +171,7 @@ func newRuntime(c *cli.Context) (_ *runtime, err error) {
 				return nil, usageErrorf("--demo uses its own server and admin account: drop --%s", f)
 			}
 		}
-		srv := harbortest.New(harbortest.Options{Dataset: harbortest.DemoDataset()})
+		srv := harbortest.New(harbortest.Options{})
 		url = srv.Start()
 		rt.closers = append(rt.closers, srv.Close)
 		creds = credentials{username: harbortest.AdminUser, secret: harbortest.AdminPassword, source: "--demo"}

@@ -49,8 +49,6 @@ func demoServerAction(c *cli.Context) error {
 		}
 		spec.VulnsPerReport = c.Int("vulns")
 		opts.Dataset = harbortest.Generate(spec)
-	} else {
-		opts.Dataset = harbortest.DemoDataset()
 	}
 	// Listen for signals before announcing the URL, so a caller that stops
 	// the server as soon as it has read the URL is handled cleanly.
